@@ -1,0 +1,5 @@
+import sys
+
+from newsarchive.cli import main
+
+sys.exit(main())

@@ -1,0 +1,55 @@
+"""The ``newsarchive`` command line: one sub-command per module in ``newsarchive.commands``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from newsarchive import __version__
+
+# name -> module under newsarchive.commands; each module has ``HELP``,
+# ``add_arguments(parser)`` and ``run(args) -> int``.
+COMMANDS: dict[str, str] = {
+    "demo": "demo",
+    "crawl": "crawl",
+    "index": "index",
+    "replay": "replay",
+    "verify": "verify",
+    "wacz": "wacz",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsarchive",
+        description="Crawl news listings into clean JSON Lines and a WARC archive; replay it offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsarchive {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module_name in COMMANDS.items():
+        try:
+            module = importlib.import_module(f"newsarchive.commands.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"newsarchive.commands.{module_name}":
+                raise
+            continue  # command not shipped in this build
+        cmd = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

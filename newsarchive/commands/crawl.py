@@ -1,0 +1,43 @@
+"""``newsarchive crawl SPIDER_OR_SITE_TOML --out DIR``: one crawl job into one directory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from newsarchive.crawl import parse_pairs, run_crawl, summary_lines
+from newsarchive.sitedef import SiteDefinitionError
+
+HELP = "crawl a site (spider name or site TOML) into DIR/items.jsonl and DIR/warc/"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spider", metavar="SPIDER_OR_SITE_TOML", help="spider name (see `scrapy list`) or a site definition file")
+    parser.add_argument("--out", "-o", required=True, metavar="DIR", help="output directory (created; reused across runs)")
+    parser.add_argument("-a", dest="spider_args", action="append", metavar="NAME=VALUE", help="spider argument (repeatable)")
+    parser.add_argument("-s", dest="settings", action="append", metavar="NAME=VALUE", help="Scrapy setting (repeatable)")
+    parser.add_argument("--log-level", default=None, help="Scrapy LOG_LEVEL (default INFO)")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        spider_args = parse_pairs(args.spider_args, "-a")
+        settings = parse_pairs(args.settings, "-s")
+    except ValueError as exc:
+        print(f"newsarchive crawl: {exc}", file=sys.stderr)
+        return 2
+    if args.log_level:
+        settings["LOG_LEVEL"] = args.log_level
+    try:
+        result = run_crawl(args.spider, args.out, spider_args, settings)
+    except SiteDefinitionError as exc:
+        print(f"newsarchive crawl: {exc}", file=sys.stderr)
+        return 2
+    except KeyError as exc:
+        print(f"newsarchive crawl: unknown spider {exc} (see `scrapy list`, or pass a .toml file)", file=sys.stderr)
+        return 2
+    if result.error:
+        print(f"newsarchive crawl: {result.error}", file=sys.stderr)
+        return 1
+    print("\n".join(summary_lines(result)))
+    return 0 if result.ok else 1

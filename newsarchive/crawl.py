@@ -1,0 +1,158 @@
+"""Run a crawl in this process and report what it produced.
+
+Used by ``newsarchive crawl`` and ``newsarchive demo``; ``scrapy crawl`` users get the
+same spiders and settings through ``scrapy.cfg``. An output directory holds everything
+one crawl job produces and grows across runs::
+
+    DIR/items.jsonl      items, appended run after run (JSON Lines)
+    DIR/seen-urls.txt    canonical URLs already archived (dedupe across runs)
+    DIR/warc/            WARC files and their CDXJ index
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+
+from newsarchive.sitedef import load_site
+
+ITEMS_FILE = "items.jsonl"
+SEEN_FILE = "seen-urls.txt"
+WARC_SUBDIR = "warc"
+
+
+@dataclass
+class CrawlResult:
+    """What a finished crawl left behind."""
+
+    out_dir: Path | None
+    stats: dict[str, Any]
+    elapsed: float
+    error: str | None = None
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def items(self) -> int:
+        return int(self.stats.get("item_scraped_count", 0))
+
+    @property
+    def pages(self) -> int:
+        return int(self.stats.get("downloader/response_count", 0))
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.stats.get("finish_reason") == "finished"
+
+
+def resolve_spider(spider: str) -> tuple[str, dict[str, str]]:
+    """Map ``NAME`` or ``PATH.toml`` to a spider name and the arguments it needs.
+
+    A site file is loaded here once, so a bad one fails before Scrapy starts.
+    """
+    if spider.endswith(".toml") or os.sep in spider or Path(spider).is_file():
+        load_site(spider)  # raises SiteDefinitionError naming the file and key
+        return "listing", {"site": str(Path(spider))}
+    return spider, {}
+
+
+def crawl_settings(out_dir: Path | None = None, overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Project settings, pointed at ``out_dir`` when given, then ``overrides`` (like ``-s``)."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsarchive.settings")
+    settings = get_project_settings()
+    if out_dir is not None:
+        out_dir = Path(out_dir)
+        settings.set(
+            "FEEDS",
+            {str(out_dir / ITEMS_FILE): {"format": "jsonlines", "encoding": "utf8", "overwrite": False}},
+            priority="cmdline",
+        )
+        settings.set("NEWSARCHIVE_WARC_DIR", str(out_dir / WARC_SUBDIR), priority="cmdline")
+        settings.set("NEWSARCHIVE_SEEN_FILE", str(out_dir / SEEN_FILE), priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    spider: str,
+    out_dir: str | Path | None = None,
+    spider_args: Mapping[str, str] | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> CrawlResult:
+    """Crawl with ``spider`` (a name or a site TOML) and block until it finishes.
+
+    Twisted's reactor cannot be restarted, so call this at most once per process.
+    """
+    name, args = resolve_spider(spider)
+    args.update(spider_args or {})
+    out_path = Path(out_dir) if out_dir is not None else None
+    if out_path is not None:
+        out_path.mkdir(parents=True, exist_ok=True)
+    process = CrawlerProcess(crawl_settings(out_path, settings))
+    crawler = process.create_crawler(name)
+    errors: list[str] = []
+    deferred = process.crawl(crawler, **args)
+    deferred.addErrback(lambda failure: errors.append(failure.getErrorMessage()))
+    started = time.perf_counter()
+    process.start()
+    elapsed = time.perf_counter() - started
+    try:
+        stats = crawler.stats.get_stats()
+    except RuntimeError:  # the spider failed before the crawl started
+        stats = {}
+    return CrawlResult(
+        out_dir=out_path,
+        stats=stats,
+        elapsed=elapsed,
+        error=errors[0] if errors else None,
+        files=output_files(out_path) if out_path else [],
+    )
+
+
+def output_files(out_dir: Path) -> list[Path]:
+    """Files a crawl job keeps in ``out_dir`` (items, seen URLs, WARCs and indexes)."""
+    found = [p for p in (out_dir / ITEMS_FILE, out_dir / SEEN_FILE) if p.exists()]
+    warc_dir = out_dir / WARC_SUBDIR
+    if warc_dir.is_dir():
+        found.extend(sorted(p for p in warc_dir.iterdir() if p.is_file()))
+    return found
+
+
+def parse_pairs(pairs: list[str] | None, option: str) -> dict[str, str]:
+    """``["k=v", ...]`` from ``-a``/``-s`` options into a dict, with a clear error."""
+    result: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"{option} expects NAME=VALUE, got {pair!r}")
+        result[key] = value
+    return result
+
+
+def summary_lines(result: CrawlResult) -> list[str]:
+    """A short human summary of a crawl (used by the CLI)."""
+    stats = result.stats
+    lines = [
+        f"items written:  {result.items}",
+        f"pages fetched:  {result.pages} ({stats.get('downloader/response_status_count/200', 0)} OK)",
+        f"elapsed:        {result.elapsed:.1f} s",
+    ]
+    dropped = {k.rsplit('/', 1)[-1]: v for k, v in stats.items() if k.startswith("newsarchive/dropped/")}
+    if dropped:
+        lines.append("dropped items:  " + ", ".join(f"{k}={v}" for k, v in sorted(dropped.items())))
+    failed = {k.rsplit('/', 1)[-1]: v for k, v in stats.items() if k.startswith("newsarchive/article/failed/")}
+    if failed:
+        lines.append("failed pages:   " + ", ".join(f"{k}={v}" for k, v in sorted(failed.items())))
+    if result.files:
+        total = sum(p.stat().st_size for p in result.files if p.exists())
+        lines.append(f"files written:  {len(result.files)} ({total / 1024:.0f} KiB) in {result.out_dir}")
+        lines.extend(f"  {p}" for p in result.files)
+    return lines

@@ -1,0 +1,44 @@
+"""Scrapy settings for the newsarchive project (``scrapy.cfg`` points here).
+
+Every ``NEWSARCHIVE_*`` setting is documented in the README; override any of them with
+``-s NAME=VALUE`` on the command line, like any Scrapy setting.
+"""
+
+BOT_NAME = "newsarchive"
+
+# The top-level ``spiders/`` package holds one small module per site.
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"
+ROBOTSTXT_OBEY = True
+
+# Polite but quick defaults; a site can lower them in its definition.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = False
+RETRY_TIMES = 2
+
+# Pages are read by parsel; keep HTTP errors visible to errbacks and stats.
+HTTPERROR_ALLOWED_CODES: list[int] = []
+
+# Learns text repeated across most pages (ticker, header date, labels) for BoilerplatePipeline.
+SPIDER_MIDDLEWARES = {
+    "newsarchive.boilerplate.BoilerplateLearnerMiddleware": 50,
+}
+
+ITEM_PIPELINES = {
+    "newsarchive.pipelines.BoilerplatePipeline": 100,
+    "newsarchive.pipelines.CleanPipeline": 200,
+    "newsarchive.pipelines.ValidatePipeline": 300,
+    "newsarchive.pipelines.DedupePipeline": 400,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = None
+
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -1,0 +1,257 @@
+"""Site definitions: what a listing spider needs to know about one news site.
+
+A definition is plain data (selectors, time zone, start URLs), so sites can be added as
+TOML files without writing Python. Everything is checked when the definition is loaded,
+so a typo fails at start with the file and key named, not halfway through a crawl.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cssselect import SelectorError
+from lxml import etree
+from parsel.csstranslator import HTMLTranslator
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+XPATH_PREFIX = "xpath:"
+
+
+class SiteDefinitionError(ValueError):
+    """A site definition is unusable; the message names the source and the bad key."""
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        self.source = source
+        self.key = key
+        self.problem = problem
+        super().__init__(f"site definition {source}: {key}: {problem}")
+
+
+@dataclass(frozen=True)
+class ListingRules:
+    """How to find teasers on a listing page and the link to the next page."""
+
+    item: str
+    url: str
+    title: str
+    summary: str | None = None
+    date: str | None = None
+    section: str | None = None
+    next_page: str | None = None
+    follow: bool = True
+
+
+@dataclass(frozen=True)
+class ArticleRules:
+    """How to read an article page. Unset selectors fall back to generic extraction."""
+
+    title: str | None = None
+    body: str | None = None
+    date: str | None = None
+    authors: str | None = None
+    tags: str | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteDefinition:
+    """Everything ``ListingSpider`` needs to crawl one site."""
+
+    name: str
+    start_urls: tuple[str, ...]
+    listing: ListingRules
+    article: ArticleRules = field(default_factory=ArticleRules)
+    allowed_domains: tuple[str, ...] = ()
+    timezone: str = "UTC"
+    languages: tuple[str, ...] = ()
+    boilerplate_patterns: tuple[str, ...] = ()
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    source: str = "<code>"
+
+
+def load_site(path: str | Path) -> SiteDefinition:
+    """Read and check a TOML site definition."""
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SiteDefinitionError(source, "(file)", f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SiteDefinitionError(source, "(file)", f"not UTF-8 text ({exc.reason})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SiteDefinitionError(source, "(file)", f"invalid TOML: {exc}") from exc
+    return site_from_dict(data, source=source)
+
+
+_TOP_KEYS = {
+    "name", "start_urls", "allowed_domains", "timezone", "languages",
+    "listing", "article", "boilerplate", "settings",
+}
+_LISTING_KEYS = {f.name for f in fields(ListingRules)}
+_ARTICLE_KEYS = {f.name for f in fields(ArticleRules)}
+_BOILERPLATE_KEYS = {"patterns"}
+_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+def site_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> SiteDefinition:
+    """Build a checked :class:`SiteDefinition` from parsed TOML (or any mapping)."""
+    check = _Checker(source)
+    check.known_keys(data, _TOP_KEYS, "")
+    name = check.string(data, "name", required=True)
+    if not _NAME_RE.match(name):
+        raise SiteDefinitionError(source, "name", f"{name!r} is not a valid spider name (letters, digits, _ . -)")
+    start_urls = tuple(check.string_list(data, "start_urls", required=True))
+    if not start_urls:
+        raise SiteDefinitionError(source, "start_urls", "needs at least one URL")
+    for url in start_urls:
+        check.url(url, "start_urls")
+    allowed = data.get("allowed_domains")
+    allowed_domains = (
+        tuple(check.string_list(data, "allowed_domains"))
+        if allowed is not None
+        else tuple(sorted({urlsplit(u).hostname or "" for u in start_urls}))
+    )
+    timezone = check.string(data, "timezone") or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SiteDefinitionError(source, "timezone", f"unknown time zone {timezone!r} (use an IANA name such as 'Asia/Almaty')") from exc
+    languages = tuple(check.string_list(data, "languages"))
+
+    listing_data = check.table(data, "listing", required=True)
+    check.known_keys(listing_data, _LISTING_KEYS, "listing.")
+    listing = ListingRules(
+        item=check.selector(listing_data, "item", "listing.", required=True),
+        url=check.selector(listing_data, "url", "listing.", required=True),
+        title=check.selector(listing_data, "title", "listing.", required=True),
+        summary=check.selector(listing_data, "summary", "listing."),
+        date=check.selector(listing_data, "date", "listing."),
+        section=check.selector(listing_data, "section", "listing."),
+        next_page=check.selector(listing_data, "next_page", "listing."),
+        follow=check.boolean(listing_data, "follow", "listing.", default=True),
+    )
+
+    article_data = check.table(data, "article")
+    check.known_keys(article_data, _ARTICLE_KEYS, "article.")
+    article = ArticleRules(**{key: check.selector(article_data, key, "article.") for key in sorted(_ARTICLE_KEYS)})
+
+    boilerplate = check.table(data, "boilerplate")
+    check.known_keys(boilerplate, _BOILERPLATE_KEYS, "boilerplate.")
+    patterns = tuple(check.string_list(boilerplate, "patterns", prefix="boilerplate."))
+    for i, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise SiteDefinitionError(source, f"boilerplate.patterns[{i}]", f"bad regular expression {pattern!r}: {exc}") from exc
+
+    settings = dict(check.table(data, "settings"))
+    return SiteDefinition(
+        name=name,
+        start_urls=start_urls,
+        listing=listing,
+        article=article,
+        allowed_domains=allowed_domains,
+        timezone=timezone,
+        languages=languages,
+        boilerplate_patterns=patterns,
+        settings=settings,
+        source=source,
+    )
+
+
+def check_selector(query: str) -> None:
+    """Raise ``ValueError`` when ``query`` is neither valid CSS nor (``xpath:``) XPath."""
+    if query.startswith(XPATH_PREFIX):
+        try:
+            etree.XPath(query[len(XPATH_PREFIX):].strip())
+        except etree.XPathSyntaxError as exc:
+            raise ValueError(f"invalid XPath: {exc}") from exc
+        return
+    try:
+        HTMLTranslator().css_to_xpath(query)
+    except SelectorError as exc:
+        raise ValueError(f"invalid CSS selector: {exc}") from exc
+
+
+class _Checker:
+    """Typed reads of a parsed TOML mapping, raising errors that name the key."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, key: str, problem: str) -> SiteDefinitionError:
+        return SiteDefinitionError(self.source, key, problem)
+
+    def known_keys(self, data: Mapping[str, Any], allowed: set[str], prefix: str) -> None:
+        for key in data:
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, sorted(allowed), n=1)
+                suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (known keys: {', '.join(sorted(allowed))})"
+                raise self.fail(prefix + key, "unknown key" + suggestion)
+
+    def string(self, data: Mapping[str, Any], key: str, prefix: str = "", required: bool = False) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(prefix + key, "missing (required)")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(prefix + key, f"must be a non-empty string, got {value!r}")
+        return value.strip()
+
+    def string_list(self, data: Mapping[str, Any], key: str, prefix: str = "", required: bool = False) -> list[str]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(prefix + key, "missing (required)")
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(prefix + key, f"must be a list of non-empty strings, got {value!r}")
+        return [v.strip() for v in value]
+
+    def boolean(self, data: Mapping[str, Any], key: str, prefix: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(prefix + key, f"must be true or false, got {value!r}")
+        return value
+
+    def table(self, data: Mapping[str, Any], key: str, required: bool = False) -> Mapping[str, Any]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(key, "missing (required table)")
+            return {}
+        if not isinstance(value, Mapping):
+            raise self.fail(key, f"must be a table ([{key}]), got {type(value).__name__}")
+        return value
+
+    def selector(self, data: Mapping[str, Any], key: str, prefix: str, required: bool = False) -> str | None:
+        query = self.string(data, key, prefix, required)
+        if query is not None:
+            try:
+                check_selector(query)
+            except ValueError as exc:
+                raise self.fail(prefix + key, f"{query!r}: {exc}") from exc
+        return query
+
+    def url(self, url: str, key: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise self.fail(key, f"{url!r} is not an absolute http(s) URL")

@@ -1,0 +1,1 @@
+"""Site spiders: one small module per site. ``scrapy list`` finds every spider here."""

@@ -1,0 +1,71 @@
+"""The Times of Central Asia (timesca.com): latest news, a category, a tag, or a search.
+
+    scrapy crawl timesca -O items.jsonl
+    scrapy crawl timesca -a query=drugs -a max_pages=3
+    scrapy crawl timesca -a category=politics -a since=2025-11-01
+    scrapy crawl timesca -a base_url=http://127.0.0.1:8000     # the offline sample site
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from newsarchive.listing_spider import ListingSpider
+from newsarchive.sitedef import ArticleRules, ListingRules, SiteDefinition
+
+SITE = SiteDefinition(
+    name="timesca",
+    start_urls=("https://timesca.com/latest/",),
+    allowed_domains=("timesca.com",),
+    timezone="Asia/Almaty",
+    languages=("en", "ru"),
+    listing=ListingRules(
+        item="article.teaser",
+        url="h2.teaser-title a::attr(href)",
+        title="h2.teaser-title a",
+        summary="p.teaser-summary",
+        date=".teaser-date",
+        section=".teaser-section",
+        next_page="a.next::attr(href)",
+        follow=True,
+    ),
+    article=ArticleRules(
+        title="h1.entry-title",
+        body=".entry-content p",
+        authors=".byline a.author",
+        tags=".tags-links a[rel~=tag]",
+        section=".cat-links a",
+    ),
+)
+
+
+class TimescaSpider(ListingSpider):
+    """Listings of timesca.com; ``-a query=``, ``-a tag=`` or ``-a category=`` pick which."""
+
+    name = "timesca"
+    site = SITE
+
+    def __init__(
+        self,
+        *args: Any,
+        query: str | None = None,
+        tag: str | None = None,
+        category: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        chosen = [k for k, v in (("query", query), ("tag", tag), ("category", category)) if v]
+        if len(chosen) > 1:
+            raise ValueError(f"timesca: give at most one of query, tag, category (got {', '.join(chosen)})")
+        self.query, self.tag, self.category = query, tag, category
+        super().__init__(*args, **kwargs)
+
+    def listing_start_urls(self) -> list[str]:
+        root = "https://timesca.com"
+        if self.query:
+            return [f"{root}/?{urlencode({'s': self.query})}"]
+        if self.tag:
+            return [f"{root}/tag/{quote(self.tag.strip('/'))}/"]
+        if self.category:
+            return [f"{root}/category/{quote(self.category.strip('/'))}/"]
+        return list(self.site.start_urls)

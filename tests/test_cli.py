@@ -1,0 +1,94 @@
+"""The commands users type: `scrapy list/crawl` and `newsarchive crawl/demo`, in subprocesses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO_ROOT, run_cli
+
+
+def scrapy(*args: str, cwd: Path = REPO_ROOT, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_scrapy_list_finds_site_spiders() -> None:
+    result = scrapy("list")
+    assert result.returncode == 0, result.stderr
+    assert {"timesca", "listing"} <= set(result.stdout.split())
+
+
+def test_scrapy_crawl_writes_json_lines(sample_site, tmp_path: Path) -> None:
+    out = tmp_path / "items.jsonl"
+    result = scrapy(
+        "crawl", "timesca", "-a", f"base_url={sample_site.url}", "-O", str(out),
+        "-s", f"NEWSARCHIVE_WARC_DIR={tmp_path / 'warc'}", "-s", "LOG_LEVEL=INFO",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    items = read_jsonl(out)
+    urls = [item["url"] for item in items]
+    expected = {sample_site.content.article(i).url(sample_site.url) for i in range(len(sample_site.content))}
+    assert len(urls) == len(set(urls)) and set(urls) == expected
+    assert "'finish_reason': 'finished'" in result.stderr
+
+
+def test_bad_site_file_fails_at_start_naming_file_and_key(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\nstart_urls = ["https://example.org/"]\n[listing]\nitem = "li"\nurl = "a::attr(href)"\ntittle = "a"\n')
+    result = run_cli("crawl", str(bad), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert f"site definition {bad}: listing.tittle: unknown key (did you mean 'title'?)" in result.stderr
+    assert not (tmp_path / "out").exists()
+    # the same file through Scrapy: fails before any request, message in the log
+    result = scrapy("crawl", "listing", "-a", f"site={bad}", cwd=REPO_ROOT)
+    assert result.returncode != 0
+    assert "listing.tittle: unknown key" in result.stderr
+    assert "downloader/request_count" not in result.stderr
+
+
+def test_newsarchive_crawl_into_directory_and_again(sample_site, tmp_path: Path) -> None:
+    out = tmp_path / "job"
+    site_file = str(REPO_ROOT / "tests" / "sites" / "timesca.toml")
+    first = run_cli("crawl", site_file, "--out", str(out), "-a", f"base_url={sample_site.url}", "--log-level", "WARNING")
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "items written:  30" in first.stdout
+    items = read_jsonl(out / "items.jsonl")
+    assert len(items) == 30 and {item["site"] for item in items} == {"timesca-toml"}
+    # a second crawl of the unchanged site adds nothing and stops after the first listing page
+    second = run_cli("crawl", site_file, "--out", str(out), "-a", f"base_url={sample_site.url}", "--log-level", "INFO")
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "items written:  0" in second.stdout
+    assert len(read_jsonl(out / "items.jsonl")) == 30
+    assert "every teaser is already archived" in second.stderr
+
+
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = run_cli("demo", "--out", str(out), "--articles", "25")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "items written:  25" in result.stdout
+    assert "pages fetched:" in result.stdout and "elapsed:" in result.stdout and "files written:" in result.stdout
+    assert len(read_jsonl(out / "items.jsonl")) == 25
+    # runs again into its own directory, but refuses to clobber someone else's
+    assert run_cli("demo", "--out", str(out), "--articles", "25").returncode == 0
+    other = tmp_path / "precious"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me")
+    refused = run_cli("demo", "--out", str(other))
+    assert refused.returncode == 2 and (other / "notes.txt").exists()
+
+
+def test_bad_arguments_are_clear(sample_site, tmp_path: Path) -> None:
+    result = run_cli("crawl", "timesca", "--out", str(tmp_path), "-a", "max_pages=lots", "-a", f"base_url={sample_site.url}")
+    assert result.returncode == 1
+    assert "max_pages: expected a positive integer, got 'lots'" in result.stderr
+    result = run_cli("crawl", "nosuchspider", "--out", str(tmp_path))
+    assert result.returncode == 2 and "unknown spider" in result.stderr

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install the outside programs the test suite uses, where this machine lets us:
+#   wget  builds a WARC with `wget --warc-file` for the replay tests (Debian package).
+# Tests that need one of these skip locally when it is missing, and fail in CI (CI=true).
+set -u
+need=()
+command -v wget >/dev/null 2>&1 || need+=(wget)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing: ${need[*]}"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null) \
+      || echo "warning: could not install ${need[*]}" >&2
+  else
+    echo "note: ${need[*]} missing and cannot be installed here (not root or no apt-get); tests needing it will skip" >&2
+  fi
+fi
+exit 0
