@@ -23,9 +23,10 @@ RETRY_TIMES = 2
 # Pages are read by parsel; keep HTTP errors visible to errbacks and stats.
 HTTPERROR_ALLOWED_CODES: list[int] = []
 
-# Learns text repeated across most pages (ticker, header date, labels) for BoilerplatePipeline.
+# Learns text repeated across most pages (ticker, header date, labels) for BoilerplatePipeline;
+# after HttpErrorMiddleware (50) so error pages are not learned from.
 SPIDER_MIDDLEWARES = {
-    "newsarchive.boilerplate.BoilerplateLearnerMiddleware": 50,
+    "newsarchive.boilerplate.BoilerplateLearnerMiddleware": 100,
 }
 
 ITEM_PIPELINES = {
@@ -34,6 +35,12 @@ ITEM_PIPELINES = {
     "newsarchive.pipelines.ValidatePipeline": 300,
     "newsarchive.pipelines.DedupePipeline": 400,
 }
+
+# Item cleaning (see README "Cleaning, boilerplate and duplicates").
+NEWSARCHIVE_SEEN_FILE = None  # `newsarchive crawl --out DIR` uses DIR/seen-urls.txt
+NEWSARCHIVE_BOILERPLATE_MIN_SHARE = 0.6
+NEWSARCHIVE_BOILERPLATE_MIN_PAGES = 5
+NEWSARCHIVE_BOILERPLATE_PATTERNS: list[str] = []
 
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = None

@@ -63,11 +63,14 @@ def test_newsarchive_crawl_into_directory_and_again(sample_site, tmp_path: Path)
     items = read_jsonl(out / "items.jsonl")
     assert len(items) == 30 and {item["site"] for item in items} == {"timesca-toml"}
     # a second crawl of the unchanged site adds nothing and stops after the first listing page
+    before = dict(sample_site.hits)
     second = run_cli("crawl", site_file, "--out", str(out), "-a", f"base_url={sample_site.url}", "--log-level", "INFO")
     assert second.returncode == 0, second.stderr[-3000:]
     assert "items written:  0" in second.stdout
     assert len(read_jsonl(out / "items.jsonl")) == 30
     assert "every teaser is already archived" in second.stderr
+    fetched = {path for path, n in sample_site.hits.items() if n > before.get(path, 0)}
+    assert fetched == {"/robots.txt", "/latest/"}, fetched  # not even the redirected teaser's old URL
 
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:

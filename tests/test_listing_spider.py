@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import pytest_twisted
 
-from newsarchive.sample_site.content import EDGE
+from newsarchive.sample_site.content import EDGE, TEASER_WORDS
 from spiders.listing import SiteFileSpider
 from spiders.timesca import TimescaSpider
 
@@ -17,6 +17,12 @@ SITES = Path(__file__).parent / "sites"
 def clean(text: str) -> str:
     """Ground truth as items carry it: no-break spaces become plain spaces."""
     return text.replace("\xa0", " ")
+
+
+def teaser_summary(spec) -> str:
+    """The teaser text an item keeps: the listing's cut, without the cut marker."""
+    words = spec.summary.split()
+    return clean(" ".join(words[:TEASER_WORDS]))
 
 
 def expected_urls(site) -> set[str]:
@@ -55,6 +61,19 @@ async def test_known_fields_of_known_articles(sample_site, crawl) -> None:
         assert item["site"] == "timesca"
         assert item["listing_url"].startswith(f"{sample_site.url}/latest/")
         assert item["crawled_at"]
+        assert item["summary"] == teaser_summary(spec)
+        assert item["summary_truncated"] is spec.summary_truncated
+
+
+@pytest_twisted.ensureDeferred
+async def test_items_come_out_clean(sample_site, crawl) -> None:
+    out = await crawl(TimescaSpider, base_url=sample_site.url)
+    leaked = sample_site.content.article(EDGE.leaked_ticker)
+    assert out.by_url()[leaked.url(sample_site.url)]["summary"] == teaser_summary(leaked)
+    for item in out.items:
+        text = " ".join(str(item[f] or "") for f in ("title", "summary", "body"))
+        for junk in ("USD =", "Viewing results", "Read more", "07 December 2025\n", "\xa0", "&amp;"):
+            assert junk not in text, (item["url"], junk)
 
 
 @pytest_twisted.ensureDeferred

@@ -1,0 +1,238 @@
+"""How much faster is ``normalize_date`` than plain ``dateparser.parse``, and does it agree?
+
+Usage: ``python bench/date_speed.py [--n 10000] [--seed 7]``
+
+Builds a mix of date strings weighted like news pages (mostly metadata ISO 8601 and
+English/Russian bylines, some relative and year-less dates, some Central Asian month
+names, a few German/French/Spanish dates that only dateparser reads, some junk), each with its known true value, then in the same run:
+
+* times ``normalize_date`` and ``dateparser.parse`` (the settings a careful caller would
+  use: relative base, past preference, aware results) on every string;
+* counts how often each is right, and lists the strings where dateparser is right but
+  ``normalize_date`` disagrees (the target is zero).
+
+A value is compared at the precision the string carries (day, minute or second); strings
+without an offset are read as UTC by both parsers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import dateparser  # noqa: E402
+
+from newsarchive import dates  # noqa: E402
+from newsarchive.dates import normalize_date  # noqa: E402
+
+UTC = timezone.utc
+BASE = datetime(2025, 12, 7, 12, 0, tzinfo=UTC)  # the pages' fetch time
+
+EN = ["January", "February", "March", "April", "May", "June", "July", "August",
+      "September", "October", "November", "December"]
+EN_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+RU_GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+          "сентября", "октября", "ноября", "декабря"]
+RU_ABBR = ["янв.", "февр.", "мар.", "апр.", "мая", "июн.", "июл.", "авг.", "сент.", "окт.",
+           "нояб.", "дек."]
+KK = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек",
+      "қазан", "қараша", "желтоқсан"]
+KY = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+      "октябрь", "ноябрь", "декабрь"]
+UZ_LATN = ["yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust", "sentabr",
+           "oktabr", "noyabr", "dekabr"]
+UZ_CYRL = ["январ", "феврал", "март", "апрел", "май", "июн", "июл", "август", "сентябр",
+           "октябр", "ноябр", "декабр"]
+DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+      "Oktober", "November", "Dezember"]
+FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+      "octobre", "novembre", "décembre"]
+ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+      "octubre", "noviembre", "diciembre"]
+JUNK = ["", "Subscribe", "Page 2 of 10", "n/a", "KZT/USD = 0.00198 -0%", "Read more",
+        "Viewing results 1 - 6 of 9877", "lorem ipsum dolor", "12345", "—", "undefined",
+        "Share on Facebook", "Tags: Kazakhstan, energy", "31.02.2025", "2025-13-45", "0",
+        "null", "By Staff Reporter", "© 2025 The Times", "v2.3.1"]
+
+
+@dataclass(frozen=True)
+class Case:
+    text: str
+    truth: datetime | None
+    precision: str  # "day" | "minute" | "second"
+
+
+def generate(n: int, seed: int) -> list[Case]:
+    rng = random.Random(seed)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    span = int((BASE - start).total_seconds())
+
+    def moment() -> datetime:
+        return (start + timedelta(seconds=rng.randrange(span))).replace(microsecond=0)
+
+    def iso(m: datetime) -> Case:
+        tz = rng.choice([UTC, timezone(timedelta(hours=5)), timezone(timedelta(hours=3)),
+                         timezone(timedelta(hours=-4))])
+        local = m.astimezone(tz)
+        form = rng.random()
+        if form < 0.4:
+            text = local.isoformat()
+        elif form < 0.6:
+            text = m.strftime("%Y-%m-%dT%H:%M:%SZ")
+        elif form < 0.8:
+            text = local.strftime("%Y-%m-%dT%H:%M:%S.000%z")
+        else:
+            text = local.strftime("%Y-%m-%d %H:%M:%S")
+            return Case(text, local.replace(tzinfo=UTC), "second")
+        return Case(text, m, "second")
+
+    def day(m: datetime, text: str) -> Case:
+        return Case(text, m.replace(hour=0, minute=0, second=0), "day")
+
+    def minute(m: datetime, text: str) -> Case:
+        return Case(text, m.replace(second=0), "minute")
+
+    def relative() -> Case:
+        kind = rng.randrange(6)
+        if kind == 0:
+            h = rng.randint(1, 23)
+            return Case(f"{h} hours ago", BASE - timedelta(hours=h), "minute")
+        if kind == 1:
+            mins = rng.randint(2, 59)
+            return Case(f"{mins} минут назад", BASE - timedelta(minutes=mins), "minute")
+        if kind == 2:
+            hh, mm = rng.randint(0, 23), rng.randint(0, 59)
+            when = datetime.combine(BASE.date() - timedelta(days=1), datetime.min.time(), UTC)
+            return Case(f"вчера, {hh:02d}:{mm:02d}", when.replace(hour=hh, minute=mm), "minute")
+        if kind == 3:
+            return Case("yesterday", BASE - timedelta(days=1), "day")
+        if kind == 4:
+            return Case("сегодня", BASE, "day")
+        d = rng.randint(2, 6)
+        return Case(f"{d} days ago", BASE - timedelta(days=d), "minute")
+
+    def yearless() -> Case:
+        m = moment()
+        if (m.month, m.day) == (2, 29):  # a year-less 29 February has no single answer
+            m = m.replace(day=28)
+        text = rng.choice([f"{EN_ABBR[m.month - 1]} {m.day}", f"{m.day} {RU_GEN[m.month - 1]}"])
+        year = BASE.year if (m.month, m.day) <= (BASE.month, BASE.day) else BASE.year - 1
+        return Case(text, datetime(year, m.month, m.day, tzinfo=UTC), "day")
+
+    makers = [  # (weight, maker)
+        (24, lambda m: iso(m)),
+        (5, lambda m: day(m, m.strftime("%Y-%m-%d"))),
+        (5, lambda m: Case(m.strftime("%a, %d %b %Y %H:%M:%S +0000"), m, "second")),
+        (3, lambda m: Case(str(int(m.timestamp()) * rng.choice([1, 1000])), m, "second")),
+        (10, lambda m: day(m, f"{m.day:02d} {EN[m.month - 1]} {m.year}")),
+        (7, lambda m: day(m, f"{EN[m.month - 1]} {m.day}, {m.year}")),
+        (6, lambda m: minute(m, f"{EN_ABBR[m.month - 1]} {m.day}, {m.year} {m.hour:02d}:{m.minute:02d}")),
+        (8, lambda m: day(m, f"{m.day} {RU_GEN[m.month - 1]} {m.year}")),
+        (4, lambda m: minute(m, f"{m.day} {RU_ABBR[m.month - 1]} {m.year} г., {m.hour:02d}:{m.minute:02d}")),
+        (5, lambda m: day(m, m.strftime("%d.%m.%Y"))),
+        (3, lambda m: minute(m, m.strftime("%d.%m.%Y %H:%M"))),
+        (1, lambda m: day(m, f"{m.day} {KK[m.month - 1]} {m.year}")),
+        (1, lambda m: day(m, f"{m.day}-{KY[m.month - 1]} {m.year}")),
+        (1, lambda m: day(m, f"{m.day} {UZ_LATN[m.month - 1]} {m.year}")),
+        (1, lambda m: day(m, f"{m.day} {UZ_CYRL[m.month - 1]} {m.year}")),
+        (1, lambda m: day(m, f"{m.day}. {DE[m.month - 1]} {m.year}")),  # dateparser's share
+        (1, lambda m: day(m, f"{m.day} {FR[m.month - 1]} {m.year}")),
+        (1, lambda m: day(m, f"{m.day} de {ES[m.month - 1]} de {m.year}")),
+        (6, lambda m: relative()),
+        (3, lambda m: yearless()),
+        (7, lambda m: Case(rng.choice(JUNK), None, "day")),
+    ]
+    weights = [w for w, _ in makers]
+    return [rng.choices(makers, weights)[0][1](moment()) for _ in range(n)]
+
+
+def same(value: datetime | None, truth: datetime | None, precision: str) -> bool:
+    if value is None or truth is None:
+        return value is None and truth is None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if precision == "day":
+        return value.date() == truth.date() if truth.tzinfo is UTC or truth.utcoffset() == timedelta(0) \
+            else value.astimezone(truth.tzinfo).date() == truth.date()
+    value, truth = value.astimezone(UTC), truth.astimezone(UTC)
+    if precision == "minute":
+        return value.replace(second=0, microsecond=0) == truth.replace(second=0, microsecond=0)
+    return value.replace(microsecond=0) == truth
+
+
+def run_dateparser(text: str) -> datetime | None:
+    return dateparser.parse(text, settings={
+        "RELATIVE_BASE": BASE.replace(tzinfo=None), "PREFER_DATES_FROM": "past",
+        "RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": "UTC"})
+
+
+def run_ours(text: str) -> datetime | None:
+    return normalize_date(text, relative_base=BASE)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    cases = generate(args.n, args.seed)
+
+    for warm in ("7 December 2025", "7 декабря 2025", "2 hours ago", "junk"):
+        run_dateparser(warm), run_ours(warm)  # language data loads once per process
+
+    slow_calls = 0
+    real_slow = dates._dateparser
+
+    def counting(*a, **k):
+        nonlocal slow_calls
+        slow_calls += 1
+        return real_slow(*a, **k)
+
+    dates._dateparser = counting
+    t0 = time.perf_counter()
+    ours = [run_ours(c.text) for c in cases]
+    t_ours = time.perf_counter() - t0
+    dates._dateparser = real_slow
+
+    t0 = time.perf_counter()
+    theirs = [run_dateparser(c.text) for c in cases]
+    t_dp = time.perf_counter() - t0
+
+    n = len(cases)
+    ok_ours = sum(same(v, c.truth, c.precision) for v, c in zip(ours, cases))
+    ok_dp = sum(same(v, c.truth, c.precision) for v, c in zip(theirs, cases))
+    disagree = [(c, v, w) for c, v, w in zip(cases, ours, theirs)
+                if same(w, c.truth, c.precision) and not same(v, w, c.precision)]
+
+    print(f"strings: {n} (seed {args.seed}, relative base {BASE.isoformat()})")
+    print(f"normalize_date   : {n / t_ours:10.0f} strings/s  ({t_ours:6.2f} s)  "
+          f"correct {ok_ours}/{n} ({ok_ours / n:.1%}); dateparser fallback on {slow_calls} ({slow_calls / n:.1%})")
+    print(f"dateparser.parse : {n / t_dp:10.0f} strings/s  ({t_dp:6.2f} s)  correct {ok_dp}/{n} ({ok_dp / n:.1%})")
+    print(f"speed-up         : {t_dp / t_ours:.1f}x  (target >= 20x)")
+    print(f"same answer on every string dateparser gets right: {'yes' if not disagree else 'NO'} "
+          f"({len(disagree)} disagreements)")
+    for case, mine, theirs_value in disagree[:10]:
+        print(f"   {case.text!r}: truth={case.truth} ours={mine} dateparser={theirs_value}")
+    wrong_dp = [(c, w) for c, w in zip(cases, theirs) if not same(w, c.truth, c.precision)]
+    print(f"dateparser wrong on {len(wrong_dp)}, e.g.:")
+    seen: set[str] = set()
+    for case, value in wrong_dp:
+        shape = "".join("9" if ch.isdigit() else ch for ch in case.text)
+        if shape in seen:
+            continue
+        seen.add(shape)
+        print(f"   {case.text!r}: truth={case.truth} dateparser={value}")
+        if len(seen) >= 8:
+            break
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,151 @@
+"""Recognise an article already archived, in this crawl or an earlier one.
+
+Two URLs name the same article when they differ only in ways that do not change the
+page: query order, percent-encoding case, a fragment, a default port, host case, or
+click-tracking parameters added by newsletters and social networks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+logger = logging.getLogger(__name__)
+
+#: Query parameters that only track a click. Deliberately short: anything that might
+#: select content (``ref``, ``id``, ``page``, ``source``...) is kept.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "ysclid",
+        "mc_cid", "mc_eid", "_ga", "_gl", "igshid", "twclid", "ttclid", "li_fat_id",
+        "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid",
+    }
+)
+_TRACKING_PREFIXES = ("utm_",)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_tracking_param(name: str) -> bool:
+    """Whether a query parameter only tracks a click (``utm_*``, ``fbclid``, ``gclid``...)."""
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """The form of ``url`` used to recognise an article seen before.
+
+    :func:`w3lib.url.canonicalize_url` (sorted query, normalised percent-encoding, no
+    fragment), minus tracking parameters and default ports, with a lower-case scheme and
+    host. The path keeps its case and trailing slash: servers may treat those as different
+    pages. Input that is not a URL comes back stripped rather than raising, so one bad
+    value cannot stop a crawl.
+    """
+    url = url.strip()
+    if not url:
+        return url
+    try:
+        url = canonicalize_url(url, keep_fragments=False)
+    except ValueError:  # e.g. a port out of range: keep what can be kept
+        url = url.split("#", 1)[0]
+    parts = urlsplit(url)
+    query = parts.query
+    if query:
+        # Filter the raw pairs: decoding and re-encoding would alter non-UTF-8 escapes.
+        query = "&".join(p for p in query.split("&") if not is_tracking_param(unquote_plus(p.split("=", 1)[0])))
+    netloc = parts.netloc
+    scheme = parts.scheme.lower()
+    if netloc:
+        userinfo, at, hostport = netloc.rpartition("@")
+        host, colon, port = hostport.rpartition(":") if hostport.rfind(":") > hostport.rfind("]") else (hostport, "", "")
+        if colon and port.isdigit() and _DEFAULT_PORTS.get(scheme) == int(port):
+            hostport = host
+        netloc = f"{userinfo}{at}{hostport.lower()}"
+    return urlunsplit((scheme, netloc, parts.path, query, ""))
+
+
+class SeenUrls:
+    """A set of canonical URLs, optionally persisted to a text file (one URL a line).
+
+    Every new URL is appended and flushed at once, so a crawl that is killed keeps what it
+    had already passed on; the next crawl into the same file loads it at start. The file
+    is plain text: it can be inspected, edited or concatenated with another crawl's.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self._urls: set[str] = set()
+        self._file: IO[str] | None = None
+        self.loaded = 0
+        if self.path is not None:
+            self._open(self.path)
+
+    def _open(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        needs_newline = False
+        if path.exists():
+            with path.open("r", encoding="utf-8", errors="replace", newline="") as f:
+                text = f.read()
+            self._urls.update(canonical_url(line) for line in text.splitlines() if line.strip())
+            self._urls.discard("")
+            self.loaded = len(self._urls)
+            # A crawl killed mid-write (or a hand edit) can leave the last line without its
+            # newline; start the next URL on a line of its own.
+            needs_newline = bool(text) and not text.endswith(("\n", "\r"))
+        self._file = path.open("a", encoding="utf-8", newline="\n")
+        if needs_newline:
+            self._file.write("\n")
+            self._file.flush()
+
+    def __contains__(self, url: object) -> bool:
+        if not isinstance(url, str):
+            return False
+        return canonical_url(url) in self._urls
+
+    def add(self, url: str) -> bool:
+        """Remember ``url``; returns ``False`` when it was already known."""
+        key = canonical_url(url)
+        if not key or key in self._urls:
+            return False
+        self._urls.add(key)
+        if self._file is not None:
+            self._file.write(key + "\n")
+            self._file.flush()
+        return True
+
+    def update(self, urls: Iterable[str]) -> None:
+        for url in urls:
+            self.add(url)
+
+    def __len__(self) -> int:
+        return len(self._urls)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._urls)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> SeenUrls:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        where = str(self.path) if self.path else "memory"
+        return f"<SeenUrls {len(self)} urls in {where}>"

@@ -1,0 +1,113 @@
+"""Canonical URLs and the persistent set of seen article URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsarchive.dedupe import SeenUrls, canonical_url, is_tracking_param
+
+BASE = "https://timesca.com/news/kazakhstan-proposes-cash-rewards"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        BASE,
+        BASE + "#comments",
+        BASE + "?utm_source=newsletter&utm_medium=email&utm_campaign=dec",
+        BASE + "?UTM_Source=x",
+        BASE + "?fbclid=IwAR0abc",
+        BASE + "?gclid=1&mc_cid=2&mc_eid=3&yclid=4&_ga=5",
+        "HTTPS://TimesCA.com/news/kazakhstan-proposes-cash-rewards",
+        "https://timesca.com:443/news/kazakhstan-proposes-cash-rewards",
+        "  https://timesca.com/news/kazakhstan-proposes-cash-rewards\n",
+    ],
+)
+def test_equivalent_urls_have_one_canonical_form(variant: str) -> None:
+    assert canonical_url(variant) == BASE
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (BASE, BASE + "/"),  # servers may treat these differently
+        (BASE, "http://timesca.com/news/kazakhstan-proposes-cash-rewards"),
+        (BASE, "https://timesca.com/NEWS/kazakhstan-proposes-cash-rewards"),
+        (BASE + "?page=2", BASE + "?page=3"),
+        (BASE + "?ref=home", BASE),  # "ref" can select content: kept
+        ("https://timesca.com:8443/x", "https://timesca.com/x"),
+    ],
+)
+def test_different_urls_stay_different(a: str, b: str) -> None:
+    assert canonical_url(a) != canonical_url(b)
+
+
+def test_canonical_url_normalises_query_and_encoding() -> None:
+    assert canonical_url("http://Example.com:80/a%7eb/?b=2&a=1&utm_term=x") == "http://example.com/a~b/?a=1&b=2"
+    assert canonical_url("https://x.kz/новости?q=тенге") == canonical_url(
+        "https://x.kz/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8?q=%D1%82%D0%B5%D0%BD%D0%B3%D0%B5"
+    )
+    # Non-UTF-8 escapes survive tracking-parameter removal untouched.
+    assert canonical_url("https://x.ru/s?q=%E0%F2&utm_source=a") == "https://x.ru/s?q=%E0%F2"
+    assert canonical_url("http://[::1]:80/x") == "http://[::1]/x"
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "not a url", "http://x.com:99999/p#frag", "mailto:someone@example.com"])
+def test_canonical_url_never_raises(bad: str) -> None:
+    assert isinstance(canonical_url(bad), str)
+    assert "#" not in canonical_url(bad)
+
+
+def test_tracking_params_are_a_short_known_list() -> None:
+    assert is_tracking_param("utm_content") and is_tracking_param("fbclid") and is_tracking_param("GCLID")
+    assert not any(is_tracking_param(p) for p in ("ref", "id", "page", "source", "q", "lang"))
+
+
+def test_seen_urls_in_memory() -> None:
+    seen = SeenUrls()
+    assert seen.add(BASE + "?utm_source=x")
+    assert not seen.add(BASE + "#top")
+    assert BASE in seen and (BASE + "?fbclid=1") in seen
+    assert "https://timesca.com/news/other" not in seen
+    assert None not in seen  # type: ignore[operator]
+    assert len(seen) == 1 and seen.path is None
+
+
+def test_seen_urls_persist_across_instances(tmp_path: Path) -> None:
+    path = tmp_path / "out" / "seen-urls.txt"
+    with SeenUrls(path) as first:
+        assert first.add(BASE + "?utm_source=x")
+        assert first.add("https://timesca.com/news/b")
+        # Written and flushed at once: a killed crawl keeps what it saw.
+        assert path.read_text(encoding="utf-8").splitlines() == [BASE, "https://timesca.com/news/b"]
+    with SeenUrls(path) as second:
+        assert second.loaded == 2
+        assert BASE in second and "https://timesca.com/news/b#x" in second
+        assert not second.add(BASE)
+        assert second.add("https://timesca.com/news/c")
+    assert path.read_text(encoding="utf-8").splitlines() == [BASE, "https://timesca.com/news/b", "https://timesca.com/news/c"]
+
+
+def test_seen_urls_after_an_abrupt_append(tmp_path: Path) -> None:
+    """A last line without its newline (killed mid-write, hand edit) is read and not glued to."""
+    path = tmp_path / "seen-urls.txt"
+    path.write_text(f"{BASE}\n\nHTTPS://TIMESCA.COM/news/b?utm_source=x", encoding="utf-8")
+    with SeenUrls(path) as seen:
+        assert seen.loaded == 2
+        assert "https://timesca.com/news/b" in seen
+        seen.add("https://timesca.com/news/c")
+    with SeenUrls(path) as again:
+        assert again.loaded == 3
+        assert "https://timesca.com/news/c" in again
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[-1] == "https://timesca.com/news/c"
+    assert lines[-2] == "HTTPS://TIMESCA.COM/news/b?utm_source=x"
+
+
+def test_seen_urls_reads_crlf_files(tmp_path: Path) -> None:
+    path = tmp_path / "seen-urls.txt"
+    path.write_bytes(f"{BASE}\r\nhttps://timesca.com/news/b\r\n".encode())
+    with SeenUrls(path) as seen:
+        assert seen.loaded == 2 and BASE in seen
