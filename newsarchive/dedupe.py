@@ -109,16 +109,31 @@ class SeenUrls:
             return False
         return canonical_url(url) in self._urls
 
-    def add(self, url: str) -> bool:
-        """Remember ``url``; returns ``False`` when it was already known."""
+    def add(self, url: str, *, persist: bool = True) -> bool:
+        """Remember ``url``; returns ``False`` when it was already known.
+
+        With ``persist=False`` the URL is known to this process only until
+        :meth:`persist` writes it (the pipeline waits until the item is on disk).
+        """
         key = canonical_url(url)
         if not key or key in self._urls:
             return False
         self._urls.add(key)
+        if persist:
+            self._write(key)
+        return True
+
+    def persist(self, url: str) -> None:
+        """Remember ``url`` and write it to the file now."""
+        key = canonical_url(url)
+        if key:
+            self._urls.add(key)
+            self._write(key)
+
+    def _write(self, key: str) -> None:
         if self._file is not None:
             self._file.write(key + "\n")
             self._file.flush()
-        return True
 
     def update(self, urls: Iterable[str]) -> None:
         for url in urls:

@@ -203,10 +203,6 @@ class ListingSpider(scrapy.Spider):
         stats = self.crawler.stats
         item = copy.deepcopy(teaser)
         item.url = response.url
-        if item.url != teaser.url and hasattr(self, "known_urls"):
-            # redirected teaser link (old URL scheme): remember it too, so the next
-            # incremental crawl sees this teaser as known without fetching it again
-            self.known_urls.add(teaser.url)
         if not isinstance(response, TextResponse):
             stats.inc_value("newsarchive/article/not_html")
             logger.warning("Article %s is not an HTML page; keeping the teaser only", response.url)

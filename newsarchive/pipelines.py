@@ -225,6 +225,7 @@ class DedupePipeline(_Pipeline):
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
         return pipeline
 
     def spider_opened(self, spider: Any) -> None:
@@ -244,8 +245,21 @@ class DedupePipeline(_Pipeline):
         url = ItemAdapter(item).get("url")
         if not isinstance(url, str) or not url.strip():
             return item
-        if not self.seen.add(url):
+        if not self.seen.add(url, persist=False):
             self.stats.inc_value("newsarchive/dropped/duplicate")
             logger.debug("Dropped duplicate %s", url)
             raise _drop(f"duplicate of an archived URL: {url}")
         return item
+
+    def item_scraped(self, item: Any, response: Any = None, spider: Any = None) -> None:
+        """Persist the URL once the item is exported (the feed exporter's handler runs first),
+        so a crawl killed in between fetches the article again instead of losing it.
+        Redirected teaser links are persisted too: the next crawl knows them without a fetch."""
+        if self.seen is None:
+            return
+        url = ItemAdapter(item).get("url")
+        if isinstance(url, str) and url.strip():
+            self.seen.persist(url)
+            meta = getattr(response, "meta", None) if response is not None else None
+            for previous in (meta or {}).get("redirect_urls", ()):
+                self.seen.persist(previous)

@@ -43,6 +43,11 @@ NEWSARCHIVE_BOILERPLATE_MIN_PAGES = 5
 NEWSARCHIVE_BOILERPLATE_PATTERNS: list[str] = []
 
 FEED_EXPORT_ENCODING = "utf-8"
+# Local feeds are written unbuffered: a killed crawl never loses an exported item.
+FEED_STORAGES = {
+    "": "newsarchive.feeds.DurableFileFeedStorage",
+    "file": "newsarchive.feeds.DurableFileFeedStorage",
+}
 FEED_EXPORT_FIELDS = None
 
 LOG_LEVEL = "INFO"

@@ -95,3 +95,38 @@ def test_bad_arguments_are_clear(sample_site, tmp_path: Path) -> None:
     assert "max_pages: expected a positive integer, got 'lots'" in result.stderr
     result = run_cli("crawl", "nosuchspider", "--out", str(tmp_path))
     assert result.returncode == 2 and "unknown spider" in result.stderr
+
+
+def test_killed_crawl_loses_nothing_and_resumes(sample_site, tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "job"
+    args = [
+        sys.executable, "-m", "newsarchive", "crawl", "timesca", "--out", str(out),
+        "-a", f"base_url={sample_site.url}", "--log-level", "WARNING",
+    ]
+    slow = ["-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS=1"]
+    proc = subprocess.Popen(args + slow, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    items_file = out / "items.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if items_file.exists() and items_file.read_bytes().count(b"\n") >= 5:
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = read_jsonl(items_file)  # every line on disk is a whole item
+    assert 5 <= len(partial) < 30
+    seen = set((out / "seen-urls.txt").read_text().split())
+    assert {item["url"] for item in partial} <= seen
+    assert seen - {item["url"] for item in partial} <= {  # only redirect aliases beyond the items
+        sample_site.content.article(i).teaser_url(sample_site.url) for i in range(30)
+    }
+    # the same command again completes the job: every article exactly once overall
+    again = subprocess.run(args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr[-3000:]
+    urls = [item["url"] for item in read_jsonl(items_file)]
+    expected = {sample_site.content.article(i).url(sample_site.url) for i in range(30)}
+    assert len(urls) == len(set(urls)) and set(urls) == expected

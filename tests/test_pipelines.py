@@ -287,10 +287,13 @@ def test_validate_and_dedupe_without_a_crawl(tmp_path: Path) -> None:
     path = tmp_path / "seen.txt"
     dedupe, crawler, spider = open_pipeline(DedupePipeline, {"NEWSARCHIVE_SEEN_FILE": str(path)})
     assert spider.known_urls is dedupe.seen
-    dedupe.process_item({"url": "https://x.kz/a?fbclid=1"})
+    item = dedupe.process_item({"url": "https://x.kz/a?fbclid=1"})
     assert "https://x.kz/a" in spider.known_urls
     with pytest.raises(DropItem):
         dedupe.process_item({"url": "https://X.kz/a#top"})
     assert dedupe.process_item({"title": "no url: left to validation"})
+    # nothing is persisted before the item is exported (a kill here must not lose it)
+    assert path.read_text(encoding="utf-8") == ""
+    crawler.signals.send_catch_log(signals.item_scraped, item=item, response=None, spider=spider)
     crawler.signals.send_catch_log(signals.spider_closed, spider=spider, reason="finished")
     assert path.read_text(encoding="utf-8") == "https://x.kz/a\n"
