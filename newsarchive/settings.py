@@ -42,6 +42,17 @@ NEWSARCHIVE_BOILERPLATE_MIN_SHARE = 0.6
 NEWSARCHIVE_BOILERPLATE_MIN_PAGES = 5
 NEWSARCHIVE_BOILERPLATE_PATTERNS: list[str] = []
 
+# Each run's items are sorted (newest first, then URL) when the crawl ends, so output is
+# stable across runs and a replay is byte-identical to the live crawl.
+EXTENSIONS = {"newsarchive.feed_order.SortedFeeds": 0}
+NEWSARCHIVE_SORT_ITEMS = True
+
+# Offline replay: `-s NEWSARCHIVE_REPLAY=PATH[,PATH...]` answers every request from the
+# archive (WARC/ARC files, directories, WACZ); the add-on does nothing when it is empty.
+ADDONS = {"newsarchive.replay.ReplayAddon": 0}
+NEWSARCHIVE_REPLAY = ""
+NEWSARCHIVE_REPLAY_AT = ""  # 14-digit timestamp: nearest capture wins (default: latest)
+
 FEED_EXPORT_ENCODING = "utf-8"
 # Local feeds are written unbuffered: a killed crawl never loses an exported item.
 FEED_STORAGES = {

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Install the outside programs the test suite uses, where this machine lets us:
-#   wget  builds a WARC with `wget --warc-file` for the replay tests (Debian package).
+#   wget   builds a WARC with `wget --warc-file` for the replay tests (OS package)
+#   pywb   replays our WARCs in the archive test (own virtualenv: it pins old libraries)
+#   wacz   py-wacz's `wacz validate` checks our WACZ files (own virtualenv)
 # Tests that need one of these skip locally when it is missing, and fail in CI (CI=true).
 set -u
+cd "$(dirname "$0")/../.."
 need=()
 command -v wget >/dev/null 2>&1 || need+=(wget)
 if [ ${#need[@]} -gt 0 ]; then
@@ -14,4 +17,7 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "note: ${need[*]} missing and cannot be installed here (not root or no apt-get); tests needing it will skip" >&2
   fi
 fi
+bash tests/tools/pywb-venv.sh || echo "warning: could not create the pywb virtualenv" >&2
+bash tests/tools/wacz-venv.sh || echo "warning: could not create the py-wacz virtualenv" >&2
+# Never fail here: the tests that need a missing piece say so (and fail in CI).
 exit 0

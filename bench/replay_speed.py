@@ -1,0 +1,122 @@
+"""Offline replay speed against the live crawl of the same sample site, at two sizes.
+
+Run: ``python bench/replay_speed.py [--articles 60] [--factor 10]``. For each size (N and
+N x factor articles) the sample site runs in its own process; the ``timesca`` spider
+crawls it live (WARC capture on), then the site is stopped and the same spider replays
+the archive. Each crawl runs in a fresh child process and is timed from the crawl's
+start to its end (interpreter start-up excluded). Prints pages per second for both, the
+speed-up (target: 5x), the share of replay time spent reading WARC records (index
+loading, lookups, decompression) versus everything else (the spider and Scrapy), and
+whether replay time grows linearly: pages/s should hold steady across the two sizes.
+
+For scale, scrapy-webarchive's replay is reported at 13.6 s for 525 pages and 184 s for
+2,100 pages (39 and 11 pages/s); those figures were not measured here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+WIRE = "newsarchive.warc.handler.WireRecordingDownloadHandler"
+
+
+def child(mode: str, out: Path, base_url: str) -> None:
+    """One crawl in this process; prints a JSON line with its figures."""
+    sys.path.insert(0, str(ROOT))
+    from newsarchive.commands.replay import replay_settings
+    from newsarchive.crawl import run_crawl
+
+    settings: dict[str, Any] = {"LOG_LEVEL": "ERROR"}
+    if mode == "live":
+        settings.update({
+            "DOWNLOAD_HANDLERS": {"http": WIRE, "https": WIRE},
+            "DOWNLOADER_MIDDLEWARES": {"newsarchive.warc.capture.WarcCaptureMiddleware": 950},
+            "NEWSARCHIVE_WARC_ENABLED": True,
+        })
+        result = run_crawl("timesca", out, {"base_url": base_url}, settings)
+    else:
+        settings.update(replay_settings([str(out / "warc")], str(out / "replayed.jsonl"), None))
+        result = run_crawl("timesca", None, {"base_url": base_url}, settings)
+    stats = result.stats
+    print(json.dumps({
+        "error": result.error,
+        "elapsed": result.elapsed,
+        "pages": int(stats.get("downloader/response_count", 0)),
+        "items": int(stats.get("item_scraped_count", 0)),
+        "read_seconds": float(stats.get("newsarchive/replay/read_seconds", 0.0)),
+        "missing": int(stats.get("newsarchive/replay/missing", 0)),
+    }))
+
+
+def run_child(mode: str, out: Path, base_url: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--out", str(out), "--base-url", base_url],
+        cwd=ROOT, capture_output=True, text=True, timeout=1800,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"{mode} crawl failed:\n{done.stderr[-3000:]}")
+    figures = json.loads(lines[-1])
+    if figures["error"]:
+        raise SystemExit(f"{mode} crawl failed: {figures['error']}")
+    return figures
+
+
+def measure(articles: int, scratch: Path) -> dict[str, Any]:
+    from newsarchive.sample_site import run_sample_site_process
+
+    out = scratch / f"crawl-{articles}"
+    with run_sample_site_process(articles=articles) as base_url:
+        live = run_child("live", out, base_url)
+    replay = run_child("replay", out, base_url)  # the site is stopped: nothing to fetch
+    live_items = sorted((out / "items.jsonl").read_text().splitlines())
+    same = sorted((out / "replayed.jsonl").read_text().splitlines()) == live_items
+    return {"articles": articles, "live": live, "replay": replay, "same_items": same}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=60, help="articles in the smaller site (default 60)")
+    parser.add_argument("--factor", type=int, default=10, help="size ratio of the larger site (default 10)")
+    parser.add_argument("--child", choices=["live", "replay"], help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.out, args.base_url)
+        return 0
+
+    sys.path.insert(0, str(ROOT))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="replay-bench-") as scratch:
+        for articles in (args.articles, args.articles * args.factor):
+            rows.append(measure(articles, Path(scratch)))
+
+    print(f"{'articles':>8} {'pages':>6} {'live s':>7} {'live p/s':>9} {'replay s':>9} "
+          f"{'replay p/s':>10} {'speed-up':>8} {'reading':>8} {'spider+scrapy':>13}  same items")
+    for row in rows:
+        live, replay = row["live"], row["replay"]
+        live_rate = live["pages"] / live["elapsed"]
+        replay_rate = replay["pages"] / replay["elapsed"]
+        reading = replay["read_seconds"] / replay["elapsed"]
+        print(f"{row['articles']:>8} {replay['pages']:>6} {live['elapsed']:>7.2f} {live_rate:>9.1f} "
+              f"{replay['elapsed']:>9.2f} {replay_rate:>10.1f} {live['elapsed'] / replay['elapsed']:>7.1f}x "
+              f"{reading:>8.1%} {1 - reading:>13.1%}  {'yes' if row['same_items'] else 'NO'}")
+    small, large = rows
+    ratio = (large["replay"]["pages"] / large["replay"]["elapsed"]) / (
+        small["replay"]["pages"] / small["replay"]["elapsed"])
+    print(f"replay rate at {args.factor}x the size: {ratio:.2f} of the small rate "
+          "(1.0 = time grows linearly with the archive)")
+    print("target: replay at least 5x faster than the live crawl")
+    return 0 if all(row["same_items"] for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

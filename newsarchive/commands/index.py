@@ -1,0 +1,46 @@
+"""``newsarchive index ARCHIVE...``: rebuild the sorted CDXJ index beside WARC files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from newsarchive.warc.index import INDEX_NAME, index_archives, write_index
+from newsarchive.warc.reader import Damage
+
+HELP = (
+    f"rebuild sorted CDXJ indexes (pywb format): DIR/{INDEX_NAME} for a directory, "
+    "FILE.cdxj for a WARC/ARC file"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("archives", nargs="+", metavar="ARCHIVE", help="WARC/ARC files or directories")
+    parser.add_argument(
+        "-o", "--output", metavar="INDEX",
+        help="write one index covering all ARCHIVEs to this file instead",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    missing = [a for a in args.archives if not Path(a).exists()]
+    if missing:
+        print(f"newsarchive index: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    damage: list[Damage] = []
+
+    def report(problem: Damage) -> None:
+        damage.append(problem)
+        print(f"damaged: {problem}", file=sys.stderr)
+
+    if args.output:
+        written = [(Path(args.output), write_index(args.archives, args.output, on_damage=report))]
+    else:
+        written = index_archives(args.archives, on_damage=report)
+    for path, lines in written:
+        print(f"{path}: {lines} line{'s' if lines != 1 else ''}")
+    if damage:
+        print(f"{len(damage)} problem(s) found; undamaged records were indexed", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,30 @@
+"""Offline replay of WARC/WACZ archives into Scrapy spiders (see ``handler``)."""
+
+from newsarchive.provenance import WARC_META
+from newsarchive.replay.addon import ReplayAddon
+from newsarchive.replay.handler import (
+    CaptureMissing,
+    ReplayDownloadHandler,
+    replay_paths,
+    replayed_at,
+)
+from newsarchive.replay.index_lookup import CaptureIndex, CaptureResolver, request_key
+
+REPLAY_DOWNLOAD_HANDLERS = {
+    "http": "newsarchive.replay.handler.ReplayDownloadHandler",
+    "https": "newsarchive.replay.handler.ReplayDownloadHandler",
+}
+"""What ``DOWNLOAD_HANDLERS`` must say for ``-s NEWSARCHIVE_REPLAY=...`` to work."""
+
+__all__ = [
+    "REPLAY_DOWNLOAD_HANDLERS",
+    "WARC_META",
+    "CaptureIndex",
+    "CaptureMissing",
+    "CaptureResolver",
+    "ReplayAddon",
+    "ReplayDownloadHandler",
+    "replay_paths",
+    "replayed_at",
+    "request_key",
+]

@@ -1,0 +1,275 @@
+"""Scrapy download handler that answers every http(s) request from WARC archives.
+
+Installed for ``http``/``https`` in ``DOWNLOAD_HANDLERS``; it only replays when the
+``NEWSARCHIVE_REPLAY`` setting names archives, and otherwise hands requests to Scrapy's
+normal HTTP handler. Replaying at the handler level means every downloader middleware
+(robots.txt, redirects, HTTP compression, retries, stats) sees the archived response
+exactly as it saw the live one. No request ever reaches the network while replaying.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+import zlib
+from datetime import datetime, timezone
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.core.downloader.handlers.base import BaseDownloadHandler
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from scrapy.utils.misc import build_from_crawler, load_object
+from warcio.timeutils import iso_date_to_datetime
+
+from newsarchive.fetch_time import FETCHED_AT_META
+from newsarchive.provenance import WARC_META
+from newsarchive.replay.index_lookup import Capture, CaptureIndex, CaptureResolver, Resolved
+from newsarchive.warc.reader import Damage, StoredRecord, dechunk
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
+_DROP_HEADERS = ("transfer-encoding",)  # the body is handed over de-chunked
+
+
+class CaptureMissing(IgnoreRequest):
+    """The archive holds no capture for this request (it is never fetched live instead)."""
+
+
+def replay_paths(value: Any) -> list[str]:
+    """``NEWSARCHIVE_REPLAY`` as a list of paths (comma-separated string or list)."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+class ReplayDownloadHandler(BaseDownloadHandler):
+    """Answer requests from the archive when ``NEWSARCHIVE_REPLAY`` is set; else go live.
+
+    Settings: ``NEWSARCHIVE_REPLAY`` (paths: WARC/ARC files, directories, WACZ, CDXJ),
+    ``NEWSARCHIVE_REPLAY_AT`` (timestamp; nearest capture wins, default the latest),
+    ``NEWSARCHIVE_REPLAY_FALLBACK_HANDLER`` (the live handler, Scrapy's HTTP/1.1 one).
+    """
+
+    lazy = False
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        settings = crawler.settings
+        self.paths = replay_paths(settings.get("NEWSARCHIVE_REPLAY"))
+        self.at: str | None = settings.get("NEWSARCHIVE_REPLAY_AT") or None
+        self._fallback_path = settings.get("NEWSARCHIVE_REPLAY_FALLBACK_HANDLER", FALLBACK_HANDLER)
+        self._fallback: Any = None
+        self.resolver: CaptureResolver | None = None
+        self.stats = crawler.stats
+        self.read_seconds = 0.0
+        if self.paths:
+            started = time.perf_counter()
+            index = CaptureIndex.open(self.paths, on_damage=self._damage)
+            self.resolver = CaptureResolver(index)
+            self.read_seconds += time.perf_counter() - started
+            self._inc("newsarchive/replay/captures", len(index))
+            logger.info("replaying %d captures from %s", len(index), ", ".join(self.paths))
+            crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
+
+    @property
+    def replaying(self) -> bool:
+        return self.resolver is not None
+
+    async def download_request(self, request: Request) -> Response:
+        if self.resolver is None:
+            return await self._live().download_request(request)
+        started = time.perf_counter()
+        try:
+            resolved = self.resolver.resolve(
+                self.resolver.index.lookup(
+                    request.url,
+                    at=self.at,
+                    method=request.method,
+                    body=request.body,
+                    content_type=_header(request.headers, b"Content-Type"),
+                )
+            )
+            if resolved is None:
+                self._inc("newsarchive/replay/missing")
+                level = logging.DEBUG if request.url.endswith("/robots.txt") else logging.WARNING
+                logger.log(level, "no capture in the archive for %s (not fetched)", request)
+                raise CaptureMissing(f"no capture in the archive for {request.url}")
+            return self._response(request, resolved)
+        finally:
+            self.read_seconds += time.perf_counter() - started
+
+    def _response(self, request: Request, resolved: Resolved) -> Response:
+        head, body_record = resolved.headers, resolved.payload
+        http = head.http_headers
+        if http is None or http.get_statuscode() == "304":  # header-less or not-modified revisit
+            http = body_record.http_headers
+        body = body_record.payload
+        if body_record.http_headers is None:  # resource record: the block is the body
+            status, protocol = 200, "HTTP/1.1"
+            headers = Headers({"Content-Type": body_record.rec_headers.get_header("Content-Type")
+                               or "application/octet-stream"})
+        else:
+            status = int(http.get_statuscode() or 200)
+            protocol = http.protocol or "HTTP/1.1"
+            headers = Headers()
+            for name, value in http.headers:
+                if name.lower() not in _DROP_HEADERS:
+                    headers.appendlist(name, value)
+            # the body bytes are the payload record's: its own framing and coding apply
+            chunked = (body_record.header("Transfer-Encoding") or "").lower() == "chunked"
+            if chunked:
+                body, ok = dechunk(body)
+                if not ok:
+                    self._inc("newsarchive/replay/bad_chunking")
+                    logger.warning("%s:%s: bad chunked encoding, body used as stored",
+                                   body_record.path, body_record.offset)
+            if http is not body_record.http_headers:
+                _copy_payload_headers(headers, body_record)
+            encoding = _outer_encoding(headers)
+            if encoding and not body_is_encoded(encoding, body):
+                # browser-based archivers often store the decoded body and keep the header
+                headers.pop(b"Content-Encoding", None)
+                self._inc("newsarchive/replay/already_decoded")
+        if head.truncated or body_record.truncated:
+            self._inc("newsarchive/replay/truncated")
+            logger.warning("%s:%s: record is truncated, replaying what is there",
+                           body_record.path, body_record.offset)
+        if head.rec_type == "revisit":
+            self._inc("newsarchive/replay/revisits")
+        self._inc("newsarchive/replay/hits")
+
+        capture = resolved.capture
+        request.meta[FETCHED_AT_META] = warc_datetime(head.date)
+        pointer: dict[str, Any] = _pointer(capture, head)
+        if resolved.original is not None:
+            pointer["revisit_of"] = _pointer(resolved.original, body_record)
+        request.meta[WARC_META] = pointer
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        return cls(
+            url=request.url,
+            status=status,
+            headers=headers,
+            body=body,
+            flags=["replay"],
+            ip_address=_ip(head.rec_headers.get_header("WARC-IP-Address")),
+            protocol=protocol,
+        )
+
+    def _live(self) -> Any:
+        if self._fallback is None:
+            self._fallback = build_from_crawler(load_object(self._fallback_path), self.crawler)
+        return self._fallback
+
+    def _damage(self, damage: Damage) -> None:
+        self._inc("newsarchive/replay/damaged_records")
+        logger.warning("damaged archive: %s", damage)
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key, count)
+
+    def _spider_closed(self, spider: Any = None) -> None:
+        if self.stats is not None:
+            self.stats.set_value("newsarchive/replay/read_seconds", round(self.read_seconds, 3))
+
+    async def close(self) -> None:
+        if self.resolver is not None:
+            self.resolver.close()
+        if self._fallback is not None:
+            await self._fallback.close()
+
+
+def _pointer(capture: Capture, record: StoredRecord) -> dict[str, Any]:
+    """Where the record is, in the shape the live capture leaves (``newsarchive.provenance``)."""
+    return {
+        "filename": capture.filename,
+        "offset": capture.offset,
+        "length": capture.length,
+        "record_id": record.rec_headers.get_header("WARC-Record-ID"),
+    }
+
+
+def _copy_payload_headers(headers: Headers, payload: Any) -> None:
+    """A revisit's headers describe the revisit; the body's coding comes from the original."""
+    for name in (b"Content-Encoding", b"Content-Type"):
+        value = payload.header(name.decode())
+        if value is not None:
+            headers[name] = value
+        elif name == b"Content-Encoding":
+            headers.pop(name, None)
+
+
+def _outer_encoding(headers: Headers) -> str:
+    value = headers.get(b"Content-Encoding") or b""
+    codings = [c.strip().lower() for c in value.decode("latin-1").split(",") if c.strip()]
+    return codings[-1] if codings else ""
+
+
+def body_is_encoded(encoding: str, body: bytes) -> bool:
+    """Does ``body`` start the way ``encoding`` (the outermost Content-Encoding) says?"""
+    if not body or encoding in ("identity", "none"):
+        return True
+    head = body[:4096]
+    if encoding in ("gzip", "x-gzip"):
+        return head[:2] == b"\x1f\x8b"
+    if encoding == "deflate":
+        for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
+            try:
+                zlib.decompressobj(wbits).decompress(head, 1)
+                return True
+            except zlib.error:
+                continue
+        return False
+    if encoding == "br":
+        try:
+            import brotli
+
+            brotli.Decompressor().process(head)
+            return True
+        except Exception:
+            return False
+    return True  # unknown codings: let HttpCompressionMiddleware decide
+
+
+def warc_datetime(value: str) -> datetime | None:
+    """WARC-Date (any precision the writers use) as an aware UTC datetime."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = iso_date_to_datetime(value)
+        except Exception:
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def replayed_at(response: Response) -> datetime | None:
+    """When the archived response was fetched (None for responses not from the archive)."""
+    try:
+        value = response.meta.get(FETCHED_AT_META)
+    except AttributeError:
+        return None
+    return value if isinstance(value, datetime) and "replay" in response.flags else None
+
+
+def _header(headers: Headers, name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _ip(value: str | None) -> Any:
+    if not value:
+        return None
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None

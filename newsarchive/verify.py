@@ -1,0 +1,317 @@
+"""Check an archive end to end: digests, damage, unfinished files, and item pointers.
+
+Digests are recomputed from the bytes, not trusted from headers. A payload digest is
+accepted over the payload as stored *or*, for chunked responses, over the de-chunked
+entity body: writers disagree on which one the WARC standard means, and a checker that
+calls half the world's archives corrupt is no use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from newsarchive.replay.index_lookup import request_key
+from newsarchive.warc.reader import (
+    ARCHIVE_SUFFIXES,
+    ArchiveFiles,
+    Damage,
+    RecordReader,
+    ZipMember,
+    dechunk,
+    digest_key,
+)
+
+OPEN_SUFFIX = ".open"
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_CHUNKED = re.compile(rb"(?im)^transfer-encoding:[ \t]*chunked[ \t]*\r?$")
+_BLOCK = 1 << 16
+_HASHES = {"sha1": "sha1", "sha256": "sha256", "sha512": "sha512", "md5": "md5"}
+
+
+@dataclass
+class VerifyReport:
+    """What ``verify`` found; ``ok`` when no problem at all."""
+
+    files: int = 0
+    records: int = 0
+    block_digests: int = 0
+    payload_digests: int = 0
+    items: int = 0
+    problems: list[Damage] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.files > 0
+
+    def summary(self) -> list[str]:
+        lines = [
+            f"files:            {self.files}",
+            f"records:          {self.records}",
+            f"digests checked:  {self.block_digests} block, {self.payload_digests} payload",
+        ]
+        if self.items:
+            lines.append(f"items checked:    {self.items}")
+        lines.append(f"problems:         {len(self.problems)}")
+        lines.append("OK" if self.ok else ("NO ARCHIVE FILES FOUND" if not self.files else "FAILED"))
+        return lines
+
+
+Progress = Callable[[str], None]
+
+
+def archive_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | ZipMember]:
+    """WARC/ARC files (``.open`` leftovers included) and WARCs inside WACZ files."""
+    suffixes = ARCHIVE_SUFFIXES + tuple(s + OPEN_SUFFIX for s in ARCHIVE_SUFFIXES)
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(suffixes))
+        elif path.is_file() and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as zf:
+                names = [n for n in zf.namelist() if n.startswith("archive/")]
+            yield from (ZipMember(str(path), n) for n in sorted(names))
+        else:
+            yield path
+
+
+def verify(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    items: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> VerifyReport:
+    """Verify every record of every archive in ``paths``, then the items' ``warc`` pointers."""
+    paths = list(paths)
+    report = VerifyReport()
+    sources = list(archive_sources(paths))
+    for number, source in enumerate(sources, 1):
+        name = str(source)
+        if not isinstance(source, ZipMember) and not source.exists():
+            report.problems.append(Damage(name, 0, "no such file"))
+            continue
+        report.files += 1
+        if name.endswith(OPEN_SUFFIX):
+            report.problems.append(
+                Damage(name, 0, "unfinished file: its writer did not close it (crawl killed?)")
+            )
+        label = f"[{number}/{len(sources)}] {name}"
+        _verify_file(source, report, lambda n, label=label: progress and progress(f"{label}: {n} records"))
+    if items is not None:
+        _verify_items(Path(items), paths, report, progress)
+    return report
+
+
+def _verify_file(source: Path | ZipMember, report: VerifyReport, tick: Callable[[int], Any]) -> None:
+    reader = RecordReader(source, parse_http=False, on_damage=report.problems.append)
+    count = 0
+    for record in reader:
+        count += 1
+        report.records += 1
+        if count % 200 == 0:
+            tick(count)
+        _check_record(reader, record, report)
+    tick(count)
+
+
+def _check_record(reader: RecordReader, record: Any, report: VerifyReport) -> None:
+    headers = record.rec_headers
+    block_expected = headers.get_header("WARC-Block-Digest")
+    payload_expected = headers.get_header("WARC-Payload-Digest")
+    if record.rec_type == "revisit" or record.format == "arc":
+        payload_expected = None  # a revisit's payload digest describes another record
+    block = _Hasher(block_expected)
+    payload = _Hasher(payload_expected)
+    spool: IO[bytes] | None = None
+    head = b""
+    in_payload = not (record.rec_type in ("response", "request", "revisit")
+                      and headers.get_header("Content-Type", "").startswith("application/http"))
+    while chunk := record.raw_stream.read(_BLOCK):
+        block.update(chunk)
+        if not in_payload:
+            head += chunk
+            match = _HEADER_END.search(head)
+            if match is None:
+                if len(head) > 1 << 20:
+                    in_payload = True  # no header end in 1 MB: not HTTP after all
+                continue
+            in_payload = True
+            chunk = head[match.end():]
+            if payload_expected and _CHUNKED.search(head[: match.start()]):
+                spool = tempfile.SpooledTemporaryFile(8 << 20)
+        payload.update(chunk)
+        if spool is not None:
+            spool.write(chunk)
+    offset = reader.get_record_offset()  # also reports truncation
+    truncated = getattr(record.raw_stream, "limit", 0) > 0
+    where = headers.get_header("WARC-Target-URI") or record.rec_type
+    if truncated:
+        return
+    if block.expected:
+        report.block_digests += 1
+        if not block.matches():
+            report.problems.append(Damage(reader.name, offset, f"block digest mismatch ({where}): "
+                                                               f"header {block_expected}, data {block.actual()}"))
+    if payload.expected:
+        report.payload_digests += 1
+        ok = payload.matches()
+        if not ok and spool is not None:
+            spool.seek(0)
+            body, chunk_ok = dechunk(spool.read())
+            ok = chunk_ok and _Hasher(payload_expected, body).matches()
+            if not chunk_ok:
+                report.problems.append(Damage(reader.name, offset, f"bad chunked encoding ({where})"))
+        if not ok:
+            report.problems.append(Damage(reader.name, offset, f"payload digest mismatch ({where}): "
+                                                               f"header {payload_expected}, data {payload.actual()}"))
+    if spool is not None:
+        spool.close()
+
+
+class _Hasher:
+    """Incremental digest in the algorithm a WARC header names (unknown: not checked)."""
+
+    def __init__(self, expected: str | None, data: bytes = b"") -> None:
+        self.expected = expected
+        self._hash: Any = None
+        if expected and ":" in expected:
+            algo = expected.split(":", 1)[0].strip().lower().replace("-", "")
+            if algo in _HASHES:
+                self._hash = hashlib.new(_HASHES[algo])
+        if self._hash is None:
+            self.expected = None
+        elif data:
+            self._hash.update(data)
+
+    def update(self, data: bytes) -> None:
+        if self._hash is not None:
+            self._hash.update(data)
+
+    def actual(self) -> str:
+        return f"{self._hash.name}:{self._hash.hexdigest()}" if self._hash is not None else ""
+
+    def matches(self) -> bool:
+        return self.expected is None or digest_key(self.expected) == digest_key(self.actual())
+
+
+# ---------------------------------------------------------------------------------
+# Items: does each item's ``warc`` pointer lead to a response for its URL?
+
+
+def _verify_items(items_path: Path, paths: list[Any], report: VerifyReport,
+                  progress: Progress | None) -> None:
+    name = str(items_path)
+    try:
+        fh = open(items_path, encoding="utf-8")
+    except OSError as exc:
+        report.problems.append(Damage(name, 0, f"cannot read items: {exc}"))
+        return
+    locate = _Locator(paths)
+    with fh, ArchiveFiles() as files:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            report.items += 1
+            if progress and report.items % 200 == 0:
+                progress(f"items: {report.items}")
+            try:
+                item = json.loads(line)
+            except ValueError as exc:
+                report.problems.append(Damage(name, lineno, f"not JSON: {exc}"))
+                continue
+            pointers = _pointers(item)
+            if not pointers:
+                report.problems.append(Damage(name, lineno, f"item {item.get('url')} has no warc pointer"))
+                continue
+            for role, pointer, expected_url in pointers:
+                problem = _check_pointer(pointer, expected_url, locate, files)
+                if problem:
+                    report.problems.append(Damage(name, lineno, f"{role} pointer {problem}"))
+
+
+def _pointers(item: dict[str, Any]) -> list[tuple[str, dict[str, Any], str | None]]:
+    """(role, pointer, URL it must be for) from an item's ``warc`` field.
+
+    The field is either one pointer or ``{role: pointer}`` (``response``: the item's page,
+    ``listing``: the listing it was found on); a revisit's ``revisit_of`` is checked too.
+    """
+    warc = item.get("warc")
+    if not isinstance(warc, dict):
+        return []
+    roles = {"response": warc} if "filename" in warc else warc
+    found = []
+    for role, pointer in roles.items():
+        if not isinstance(pointer, dict) or "filename" not in pointer or "offset" not in pointer:
+            continue
+        url = item.get("listing_url") if role == "listing" else item.get("url") if role == "response" else None
+        found.append((role, pointer, url))
+        original = pointer.get("revisit_of")
+        if isinstance(original, dict) and "filename" in original:
+            found.append((f"{role} revisit_of", original, None))
+    return found
+
+
+def _check_pointer(pointer: dict[str, Any], url: str | None, locate: Any,
+                   files: ArchiveFiles) -> str | None:
+    where = f"{pointer['filename']}:{pointer['offset']}"
+    source = locate(str(pointer["filename"]))
+    if source is None:
+        return f"{where}: WARC file not found among the given archives"
+    try:
+        record = files.load(source, int(pointer["offset"]))
+    except Exception as exc:
+        return f"{where}: unreadable: {exc}"
+    if record.rec_type not in ("response", "revisit"):
+        return f"{where}: is a {record.rec_type} record, not a response"
+    if url and request_key(record.target_uri) != request_key(str(url)):
+        return f"{where}: is {record.target_uri}, not the item's URL {url}"
+    if pointer.get("record_id") and pointer["record_id"] != record.rec_headers.get_header("WARC-Record-ID"):
+        return f"{where}: has another WARC-Record-ID"
+    return None
+
+
+class _Locator:
+    """Find the file an item's ``filename`` names, among the paths given to verify."""
+
+    def __init__(self, paths: list[Any]) -> None:
+        self.dirs = [Path(p) for p in paths if Path(p).is_dir()]
+        self.files: dict[str, Path | ZipMember] = {}
+        for source in archive_sources(paths):
+            base = source.name.rsplit("/", 1)[-1] if isinstance(source, ZipMember) else source.name
+            self.files.setdefault(base, source)
+
+    def __call__(self, filename: str) -> Path | ZipMember | None:
+        for directory in self.dirs:
+            candidate = directory / filename
+            if candidate.is_file():
+                return candidate
+        return self.files.get(filename.rsplit("/", 1)[-1])
+
+
+def terminal_progress(stream: Any = None, interval: float = 0.5) -> Progress | None:
+    """A one-line progress display when ``stream`` is a terminal (None otherwise)."""
+    stream = stream or sys.stderr
+    if not getattr(stream, "isatty", lambda: False)():
+        return None
+    last = [0.0]
+    width = shutil.get_terminal_size((80, 20)).columns - 1
+
+    def show(message: str) -> None:
+        now = time.monotonic()
+        if now - last[0] >= interval:
+            last[0] = now
+            stream.write("\r" + message[:width].ljust(width))
+            stream.flush()
+
+    return show

@@ -1,0 +1,209 @@
+"""CDXJ indexes in the pywb format, exactly as ``cdxj-indexer --post-append --sort`` writes.
+
+Each line is ``SURT TIMESTAMP14 {json}`` with url, mime, status, digest, length, offset,
+filename (POST/PUT responses get method/requestBody and a ``__wb_method`` key, revisits
+the mime ``warc/revisit``). We reuse ``cdxj_indexer``'s field logic, pairing and sorting
+and only replace the record loop: it reports damaged records (file and offset) and keeps
+going where ``cdxj-indexer`` stops, survives brotli bodies, and computes missing payload
+digests from the payload (``cdxj-indexer --post-append`` hashes an already-read stream).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from cdxj_indexer.bufferiter import BUFF_SIZE, concur_req_resp, join_req_resp
+from cdxj_indexer.main import CDXJIndexer, SortingWriter
+
+from newsarchive.warc.reader import Damage, DamageHandler, RecordReader, iter_archive_paths
+
+logger = logging.getLogger(__name__)
+
+INDEX_NAME = "index.cdxj"
+"""Name of the directory-wide index that replay and ``newsarchive index`` use."""
+
+
+class _Indexer(CDXJIndexer):
+    """cdxj_indexer's field extraction, driven record by record from outside."""
+
+    def __init__(self, filename: str) -> None:
+        super().__init__(output=None, inputs=[], post_append=True)
+        self.curr_filename = filename
+
+
+class _Lines:
+    """Minimal text sink that hands each written line back to the generator."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write(self, line: str) -> None:
+        self.lines.append(line)
+
+    def drain(self) -> list[str]:
+        lines, self.lines = self.lines, []
+        return lines
+
+
+def cdxj_lines(
+    path: str | os.PathLike[str],
+    *,
+    filename: str | None = None,
+    on_damage: DamageHandler | None = None,
+) -> Iterator[str]:
+    """Unsorted CDXJ lines (with newline) for one WARC/ARC file, streamed record by record.
+
+    ``filename`` is what the ``filename`` field says (default: the file's name). Damage is
+    passed to ``on_damage`` (default: logged) and the rest of the file is still indexed.
+    """
+    path = Path(path)
+    indexer = _Indexer(filename or path.name)
+    reader = RecordReader(path, on_damage=on_damage)
+    sink = _Lines()
+    for record in _paired_records(reader, indexer):
+        try:
+            if indexer.filter_record(record):
+                indexer.process_index_entry(reader, record, str(path), sink)
+        except Exception as exc:  # one odd record must not cost the whole index
+            reader._damage(record.file_offset, f"cannot index record: {type(exc).__name__}: {exc}")
+            sink.drain()
+            continue
+        yield from sink.drain()
+
+
+def _paired_records(reader: RecordReader, indexer: _Indexer) -> Iterator[Any]:
+    """``cdxj_indexer.bufferiter.buffering_record_iter`` without reading response bodies twice.
+
+    Only request bodies are buffered (for the POST query key); payload digests that the
+    record lacks are computed from the record itself before it is read to its end.
+    """
+    prev = None
+    for record in reader:
+        record.buffered_stream = None
+        if record.rec_type == "request":
+            record.buffered_stream = _buffer_request_body(record)
+        elif record.rec_type != "warcinfo":
+            try:
+                indexer._get_digest(record, "WARC-Payload-Digest")
+            except Exception as exc:
+                logger.debug("no payload digest for record at %s: %s", record, exc)
+        record.file_offset = reader.get_record_offset()
+        record.file_length = reader.get_record_length()
+
+        req, resp = concur_req_resp(prev, record)
+        if not req or not resp:
+            if prev is not None:
+                yield prev
+                _close(prev)
+            prev = record
+            continue
+        join_req_resp(req, resp, True, indexer.get_url_key)
+        yield prev
+        _close(prev)
+        yield record
+        _close(record)
+        prev = None
+    if prev is not None:
+        yield prev
+        _close(prev)
+
+
+def _buffer_request_body(record: Any) -> Any:
+    spool = tempfile.SpooledTemporaryFile(BUFF_SIZE)
+    try:
+        shutil.copyfileobj(record.content_stream(), spool)
+    except Exception:  # undecodable request body: keep what the archive holds
+        spool.seek(0)
+        spool.truncate()
+        shutil.copyfileobj(record.raw_stream, spool)
+    spool.seek(0)
+    return spool
+
+
+def _close(record: Any) -> None:
+    if record.buffered_stream is not None:
+        record.buffered_stream.close()
+        record.buffered_stream = None
+
+
+class _CountingWriter:
+    def __init__(self, out: Any) -> None:
+        self.out = out
+        self.lines = 0
+
+    def write(self, line: str) -> None:
+        self.lines += 1
+        self.out.write(line)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def index_filename(warc_path: Path, index_dir: Path) -> str:
+    """The ``filename`` value for a WARC: its path relative to the index, with ``/``."""
+    try:
+        rel = os.path.relpath(warc_path.resolve(), index_dir.resolve())
+    except ValueError:  # another drive on Windows
+        return str(warc_path.resolve())
+    return rel.replace(os.sep, "/")
+
+
+def write_index(
+    warc_paths: Sequence[str | os.PathLike[str]] | Iterable[str | os.PathLike[str]],
+    index_path: str | os.PathLike[str],
+    *,
+    on_damage: DamageHandler | None = None,
+) -> int:
+    """Write the sorted CDXJ index of ``warc_paths`` (files or directories) to ``index_path``.
+
+    Sorting spills to temporary files past 32 MB, so memory stays flat; the index is
+    written beside and renamed into place, so readers never see half an index. Returns
+    the number of lines written.
+    """
+    index_path = Path(index_path)
+    index_dir = index_path.parent
+    index_dir.mkdir(parents=True, exist_ok=True)
+    tmp = index_path.with_name(index_path.name + ".tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+            counter = _CountingWriter(out)
+            sorter = SortingWriter(counter)
+            for warc in iter_archive_paths(warc_paths):
+                name = index_filename(warc, index_dir)
+                for line in cdxj_lines(warc, filename=name, on_damage=on_damage):
+                    sorter.write(line)
+            sorter.flush()
+        os.replace(tmp, index_path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return counter.lines
+
+
+def index_archives(
+    paths: Sequence[str | os.PathLike[str]], *, on_damage: DamageHandler | None = None
+) -> list[tuple[Path, int]]:
+    """Rebuild indexes beside the archives: ``DIR/index.cdxj`` per directory, ``FILE.cdxj``
+    per WARC file given directly. Returns (index path, lines) for each index written."""
+    written: list[tuple[Path, int]] = []
+    for raw in paths:
+        path = Path(raw)
+        target = path / INDEX_NAME if path.is_dir() else path.with_name(path.name + ".cdxj")
+        written.append((target, write_index([path], target, on_damage=on_damage)))
+    return written
+
+
+__all__ = [
+    "INDEX_NAME",
+    "Damage",
+    "cdxj_lines",
+    "index_archives",
+    "index_filename",
+    "write_index",
+]
