@@ -1,1 +1,37 @@
 """Sub-commands of the ``newsarchive`` CLI; each module exposes HELP, add_arguments and run."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from newsarchive.crawl import CrawlResult, run_crawl
+from newsarchive.sitedef import SiteDefinitionError
+
+
+def crawl_or_report(
+    prog: str,
+    spider: str,
+    out_dir: str | Path | None,
+    spider_args: Mapping[str, str],
+    settings: Mapping[str, Any],
+) -> tuple[CrawlResult | None, int]:
+    """Run a crawl for a command; on failure print why and return the exit status.
+
+    Returns ``(result, 0)`` when the crawl ran, ``(None, 2)`` for a bad spider or site
+    file, ``(None, 1)`` when the spider failed to start (bad argument...).
+    """
+    try:
+        result = run_crawl(spider, out_dir, spider_args, settings)
+    except SiteDefinitionError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return None, 2
+    except KeyError as exc:
+        print(f"{prog}: unknown spider {exc} (see `scrapy list`, or pass a .toml file)", file=sys.stderr)
+        return None, 2
+    if result.error:
+        print(f"{prog}: {result.error}", file=sys.stderr)
+        return None, 1
+    return result, 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from newsarchive.crawl import parse_pairs, run_crawl, summary_lines
-from newsarchive.sitedef import SiteDefinitionError
+from newsarchive.commands import crawl_or_report
+from newsarchive.crawl import parse_pairs, summary_lines
 
 HELP = "crawl a site (spider name or site TOML) into DIR/items.jsonl and DIR/warc/"
 
@@ -28,16 +28,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.log_level:
         settings["LOG_LEVEL"] = args.log_level
-    try:
-        result = run_crawl(args.spider, args.out, spider_args, settings)
-    except SiteDefinitionError as exc:
-        print(f"newsarchive crawl: {exc}", file=sys.stderr)
-        return 2
-    except KeyError as exc:
-        print(f"newsarchive crawl: unknown spider {exc} (see `scrapy list`, or pass a .toml file)", file=sys.stderr)
-        return 2
-    if result.error:
-        print(f"newsarchive crawl: {result.error}", file=sys.stderr)
-        return 1
+    result, status = crawl_or_report("newsarchive crawl", args.spider, args.out, spider_args, settings)
+    if result is None:
+        return status
     print("\n".join(summary_lines(result)))
     return 0 if result.ok else 1

@@ -7,7 +7,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from newsarchive.crawl import SEEN_FILE, ITEMS_FILE, WARC_SUBDIR, run_crawl, summary_lines
+from newsarchive.commands import crawl_or_report
+from newsarchive.crawl import ITEMS_FILE, SEEN_FILE, WARC_SUBDIR, summary_lines
 from newsarchive.sample_site import SampleSite
 
 HELP = "start the offline sample site, crawl it with the timesca spider, print a summary"
@@ -31,10 +32,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     with SampleSite(articles=args.articles, seed=args.seed) as site:
         print(f"sample site:    {site.url} ({args.articles} articles)")
-        result = run_crawl("timesca", out, {"base_url": site.url}, {"LOG_LEVEL": args.log_level})
-    if result.error:
-        print(f"newsarchive demo: {result.error}", file=sys.stderr)
-        return 1
+        result, status = crawl_or_report("newsarchive demo", "timesca", out, {"base_url": site.url}, {"LOG_LEVEL": args.log_level})
+    if result is None:
+        return status
     print("\n".join(summary_lines(result)))
     return 0 if result.ok else 1
 

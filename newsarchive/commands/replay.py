@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsarchive.crawl import parse_pairs, run_crawl
+from newsarchive.commands import crawl_or_report
+from newsarchive.crawl import parse_pairs
 from newsarchive.replay import REPLAY_DOWNLOAD_HANDLERS
 from newsarchive.replay.index_lookup import normalize_timestamp
-from newsarchive.sitedef import SiteDefinitionError
 
 HELP = (
     "run a spider over archived WARC/WACZ files with no network: every request is "
@@ -62,17 +62,9 @@ def run(args: argparse.Namespace) -> int:
     overrides.update(settings)
     if args.log_level:
         overrides["LOG_LEVEL"] = args.log_level
-    try:
-        result = run_crawl(args.spider, None, spider_args, overrides)
-    except SiteDefinitionError as exc:
-        print(f"newsarchive replay: {exc}", file=sys.stderr)
-        return 2
-    except KeyError as exc:
-        print(f"newsarchive replay: unknown spider {exc} (see `scrapy list`, or pass a .toml file)", file=sys.stderr)
-        return 2
-    if result.error:
-        print(f"newsarchive replay: {result.error}", file=sys.stderr)
-        return 1
+    result, status = crawl_or_report("newsarchive replay", args.spider, None, spider_args, overrides)
+    if result is None:
+        return status
     stats = result.stats
     hits = int(stats.get("newsarchive/replay/hits", 0))
     missing_captures = int(stats.get("newsarchive/replay/missing", 0))
