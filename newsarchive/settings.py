@@ -62,7 +62,7 @@ NEWSARCHIVE_BOILERPLATE_PATTERNS: list[str] = []
 
 # Each run's items are sorted (newest first, then URL) when the crawl ends, so output is
 # stable across runs and a replay is byte-identical to the live crawl.
-EXTENSIONS = {"newsarchive.feed_order.SortedFeeds": 0}
+EXTENSIONS = {"newsarchive.feeds.SortedFeeds": 0}
 NEWSARCHIVE_SORT_ITEMS = True
 
 # Offline replay: `-s NEWSARCHIVE_REPLAY=PATH[,PATH...]` answers every request from the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newsarchive.feed_order import sort_jsonl_tail
+from newsarchive.feeds import sort_jsonl_tail
 from test_cli import scrapy
 
 
