@@ -7,6 +7,7 @@ must pass ``warcio check``.
 from __future__ import annotations
 
 import gzip
+import os
 import socket
 import time
 from collections import Counter
@@ -282,7 +283,50 @@ async def test_disabled_archiving_is_plain_scrapy(tmp_path: Path) -> None:
 
 
 @pytest_twisted.ensureDeferred
+async def test_replay_is_not_archived(tmp_path: Path) -> None:
+    """Replay answers from an archive through its own handlers: nothing to capture."""
+    from newsarchive.replay import REPLAY_DOWNLOAD_HANDLERS
+
+    with RawServer({"/p": raw(ok(b"live page"))}) as server:
+        await crawl(tmp_path / "live", [server.url + "/p"])
+        replayed, stats = await crawl(tmp_path / "again", [server.url + "/p"], DOWNLOAD_HANDLERS=REPLAY_DOWNLOAD_HANDLERS,
+                                      NEWSARCHIVE_REPLAY=str(tmp_path / "live"))
+    assert replayed[0].body == b"live page" and len(server.received) == 1
+    assert not (tmp_path / "again").exists()
+
+
+@pytest_twisted.ensureDeferred
 async def test_archiving_without_the_wire_handler_fails_at_start(tmp_path: Path) -> None:
     with pytest.raises(WarcConfigurationError, match="DOWNLOAD_HANDLERS"):
         await crawl(tmp_path, ["http://127.0.0.1:9/never"], DOWNLOAD_HANDLERS={})
     assert not tmp_path.joinpath("never").exists()
+
+
+@pytest_twisted.ensureDeferred
+async def test_rollover_keeps_order_and_the_index_covers_every_file(tmp_path: Path) -> None:
+    """Large bodies go through the writer thread, small ones inline: files still fill in
+    order, roll over at the size limit, each opens with a warcinfo, and the index covers all."""
+    routes = {f"/p{i}": raw(ok(os.urandom(300_000) if i % 3 == 0 else b"small page %d" % i)) for i in range(9)}
+    with RawServer(routes) as server:
+        urls = [server.url + f"/p{i}" for i in range(9)]
+        results, stats = await crawl(tmp_path, urls, NEWSARCHIVE_WARC_MAX_SIZE=20_000, CONCURRENT_REQUESTS=4)
+    files = warc_files(tmp_path)
+    assert len(files) >= 3 and stats["newsarchive/warc/files"] == len(files)
+    recs = check_all(tmp_path)
+    for path in files:
+        assert read_records(path)[0].rec_type == "warcinfo"
+    by_id = {r.get("WARC-Record-ID"): r for r in recs}
+    for fetched in results:
+        rec = by_id[fetched.warc["record_id"]]
+        assert rec.uri == fetched.url and rec.filename == fetched.warc["filename"]
+    index = (tmp_path / "index.cdxj").read_text().splitlines()
+    assert {line.split('"filename": "')[1].split('"')[0] for line in index} == {p.name for p in files}
+    assert len(index) == 9
+
+
+@pytest_twisted.ensureDeferred
+async def test_bad_settings_stop_the_crawl_before_it_starts(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unsupported WARC digest"):
+        await crawl(tmp_path, ["http://127.0.0.1:9/"], NEWSARCHIVE_WARC_DIGEST="md5")
+    with pytest.raises(ValueError, match="MAX_SIZE"):
+        await crawl(tmp_path, ["http://127.0.0.1:9/"], NEWSARCHIVE_WARC_MAX_SIZE=0)

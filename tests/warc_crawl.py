@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
-from scrapy import signals
 from scrapy.crawler import CrawlerRunner
 from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator

@@ -8,9 +8,12 @@ response, and ``response.meta[WARC_META]`` then points at the response record (s
 :mod:`newsarchive.provenance`). Responses that did not come off the wire now (HTTP cache
 hits, other schemes) are not archived and carry no pointer.
 
-Writing (hashing, gzip, disk) happens on one dedicated thread, so the crawl keeps going
-while a record is compressed and files fill in order; the response waits for its own
-record only. Closed files are indexed (``index.cdxj`` beside them) on another thread.
+Small responses (most pages) are written right away on the reactor thread: measured on
+the sample site, handing them to a thread costs more (GIL hand-offs, wake-ups) than the
+hashing and gzip. Large ones go to one writer thread so the crawl keeps going meanwhile;
+records queue behind them, so files still fill in order. Either way a response waits for
+its own record only. Closed files are indexed (``index.cdxj`` beside them) on another
+thread.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ _T = TypeVar("_T")
 
 MIDDLEWARE_PATH = "newsarchive.warc.capture.WarcCaptureMiddleware"
 MIDDLEWARE_PRIORITY = 950  # after HttpCacheMiddleware (900): nearest the download handler
+INLINE_MAX = 256 * 1024
+"""Bodies up to this size are archived on the reactor thread; larger ones on the writer thread."""
 
 # Settings recorded in every warcinfo record: what shaped the crawl.
 _WARCINFO_SETTINGS = (
@@ -94,8 +99,16 @@ class WarcSettings:
     index: bool = True
     operator: str = ""
 
+    def __post_init__(self) -> None:
+        if self.max_size <= 0:
+            raise ValueError(f"NEWSARCHIVE_WARC_MAX_SIZE must be positive, got {self.max_size}")
+        if not 0 <= self.gzip_level <= 9:
+            raise ValueError(f"NEWSARCHIVE_WARC_GZIP_LEVEL must be 0-9, got {self.gzip_level}")
+        check_algorithm(self.digest)
+
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> WarcSettings:
+        """Read the settings; a bad value stops the crawl before it starts."""
         return cls(
             enabled=settings.getbool("NEWSARCHIVE_WARC_ENABLED", True),
             directory=Path(settings.get("NEWSARCHIVE_WARC_DIR") or "archive"),
@@ -118,6 +131,11 @@ class _Outcome:
     pointer: dict[str, Any]
     rec_type: str
     truncated: str | None
+    written: int  # compressed bytes of both records
+
+
+class WarcConfigurationError(RuntimeError):
+    """Archiving is enabled but cannot work with these settings."""
 
 
 def check_configuration(settings: BaseSettings) -> None:
@@ -131,10 +149,6 @@ def check_configuration(settings: BaseSettings) -> None:
             "DOWNLOAD_HANDLERS for http and https, or NEWSARCHIVE_WARC_ENABLED=False."
         )
     check_internals()
-
-
-class WarcConfigurationError(RuntimeError):
-    """Archiving is enabled but cannot work with these settings."""
 
 
 def truncation_of(response: Response) -> str | None:
@@ -172,6 +186,8 @@ class WarcCaptureMiddleware:
         self._pool = ThreadPool(1, 1, name="newsarchive-warc-writer")
         self._index_pool = ThreadPool(1, 1, name="newsarchive-warc-index")
         self._index_jobs: list[Deferred[Any]] = []
+        self._queued = 0  # archive jobs handed to the writer thread and not finished
+        self._index_waiting = False  # an index rebuild is queued and has not started
         self._failed = False
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -181,6 +197,8 @@ class WarcCaptureMiddleware:
         settings = WarcSettings.from_settings(crawler.settings)
         if not settings.enabled:
             raise NotConfigured("NEWSARCHIVE_WARC_ENABLED is off")
+        if crawler.settings.get("NEWSARCHIVE_REPLAY"):
+            raise NotConfigured("replaying an archive: nothing is fetched, nothing is archived")
         check_configuration(crawler.settings)
         return cls(crawler, settings)
 
@@ -231,15 +249,18 @@ class WarcCaptureMiddleware:
 
     def _file_done(self, path: Path) -> None:
         self.stats.inc_value("newsarchive/warc/files")
-        if not self.settings.index:
-            return
+        if not self.settings.index or self._index_waiting:
+            return  # a rebuild that has not started yet will include this file
+        self._index_waiting = True
         d = deferToThreadPool(_reactor(), self._index_pool, self._index_sync)
         d.addErrback(self._log_failure, "indexing the WARC directory")
         self._index_jobs.append(d)
 
     def _index_sync(self) -> int:
+        """Rebuild ``index.cdxj`` for every closed WARC file in the directory."""
         from newsarchive.warc.index import INDEX_NAME, write_index
 
+        self._index_waiting = False
         directory = self.settings.directory
         lines = write_index([directory], directory / INDEX_NAME)
         logger.info("Indexed %s: %d lines in %s", directory, lines, directory / INDEX_NAME)
@@ -310,7 +331,15 @@ class WarcCaptureMiddleware:
             return None
         uri = urldefrag(request.url)[0]
         try:
-            outcome = await maybe_deferred_to_future(self._in_thread(self._archive_sync, uri, wire, body, truncated))
+            if len(body) <= INLINE_MAX and not self._queued:
+                # Small and nothing queued: a thread hop would cost more than the work.
+                outcome = self._archive_sync(uri, wire, body, truncated)
+            else:
+                self._queued += 1  # later records queue behind this one, in order
+                try:
+                    outcome = await maybe_deferred_to_future(self._in_thread(self._archive_sync, uri, wire, body, truncated))
+                finally:
+                    self._queued -= 1
         except Exception:
             self._failed = True
             self.stats.inc_value("newsarchive/warc/write_errors")
@@ -319,6 +348,7 @@ class WarcCaptureMiddleware:
             return None
         self.stats.inc_value(f"newsarchive/warc/records/{outcome.rec_type}")
         self.stats.inc_value("newsarchive/warc/records/request")
+        self.stats.inc_value("newsarchive/warc/bytes", outcome.written)
         if outcome.truncated:
             self.stats.inc_value(f"newsarchive/warc/truncated/{outcome.truncated}")
         return outcome.pointer
@@ -347,13 +377,14 @@ class WarcCaptureMiddleware:
             target_uri=uri, date=date, sent=wire.sent, algorithm=s.digest,
             concurrent_to=response.record_id, ip_address=wire.peer_ip,
         )  # fmt: skip
-        where = self.writer.write([response, req])[0]
+        locations = self.writer.write([response, req])
+        where = locations[0]
         pointer: dict[str, Any] = where.as_pointer()
         if original is not None:
             pointer["revisit_of"] = original.as_pointer()
         elif dedupe:
             self._remember(payload_digest, Original(response.record_id, uri, date, where.filename, where.offset, where.length))
-        return _Outcome(pointer, response.rec_type, truncated)
+        return _Outcome(pointer, response.rec_type, truncated, sum(loc.length for loc in locations))
 
     def _lookup(self, payload_digest: str) -> Original | None:
         assert self.revisits is not None

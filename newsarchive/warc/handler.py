@@ -13,16 +13,18 @@ How the tap finds its Scrapy request: Twisted fires the response and Scrapy's
 ``headers_received`` signal in one synchronous call chain, so the handler holds the tap
 for that instant and the signal receiver claims it (checked against the URL).
 
-This relies on private parts of ``scrapy.core.downloader.handlers.http11``;
-:func:`check_internals` fails at start-up, with a clear message, if they move.
+This subclasses private client classes (Scrapy's lenient ones since 2.14, Twisted's
+before; tested with Scrapy 2.13 and 2.19). :func:`check_internals` fails at start-up,
+with a clear message, if they move.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag
 
@@ -110,30 +112,48 @@ class _TeeTransport:
         return getattr(self._transport, name)
 
 
-def check_internals() -> None:
-    """Raise :class:`WireCaptureUnavailable` if Scrapy's HTTP/1.1 internals moved."""
-    missing = [
-        name
-        for name in ("_LenientHTTP11ClientFactory", "_LenientHTTP11ClientProtocol", "_LenientHTTPClientParser")
-        if not isinstance(getattr(_http11, name, None), type)
-    ]
-    from twisted.web import _newclient
+def _base_classes() -> tuple[type, type, type]:
+    """The client factory, protocol and parser classes Scrapy uses.
 
-    if not hasattr(_newclient, "STATUS") or not hasattr(_newclient.Request, "writeTo"):
-        missing.append("twisted.web._newclient.STATUS/Request.writeTo")
+    Scrapy >= 2.14 has lenient subclasses of Twisted's; older versions use Twisted's own.
+    """
+    from twisted.web import _newclient, client
+
+    lenient = [getattr(_http11, name, None) for name in (
+        "_LenientHTTP11ClientFactory", "_LenientHTTP11ClientProtocol", "_LenientHTTPClientParser")]  # fmt: skip
+    if all(isinstance(cls, type) for cls in lenient):
+        return lenient[0], lenient[1], lenient[2]
+    return client._HTTP11ClientFactory, _newclient.HTTP11ClientProtocol, _newclient.HTTPClientParser
+
+
+def check_internals() -> None:
+    """Raise :class:`WireCaptureUnavailable` if the Scrapy/Twisted internals moved."""
+    from twisted.web import _newclient, client
+
+    missing = [f"twisted.web._newclient.{name}" for name in ("STATUS", "Request", "HTTPClientParser")
+               if not hasattr(_newclient, name)]  # fmt: skip
+    if not hasattr(client, "_HTTP11ClientFactory") or not hasattr(client.HTTPConnectionPool, "_factory"):
+        missing.append("twisted.web.client._HTTP11ClientFactory/HTTPConnectionPool._factory")
+    if not missing:
+        factory, protocol, parser = _base_classes()
+        if not (hasattr(parser, "lineReceived") and hasattr(protocol, "request") and hasattr(factory, "buildProtocol")):
+            missing.append("HTTP client classes")
     if missing:
         raise WireCaptureUnavailable(
-            "WARC capture needs Scrapy's HTTP/1.1 client internals, which this Scrapy "
-            f"version does not have ({', '.join(missing)}). Install a supported Scrapy "
-            "or set NEWSARCHIVE_WARC_ENABLED=False."
+            "WARC capture needs Scrapy's HTTP/1.1 client internals, which this Scrapy or "
+            f"Twisted version does not have ({', '.join(missing)}). Install a supported "
+            "version or set NEWSARCHIVE_WARC_ENABLED=False."
         )
 
 
+@lru_cache(maxsize=1)
 def _build_classes() -> tuple[type, type, type]:
-    """Subclasses of Scrapy's lenient client classes that record the wire."""
+    """Subclasses of Scrapy's client classes that record the wire."""
     from twisted.web._newclient import STATUS
 
-    class RecordingParser(_http11._LenientHTTPClientParser):  # type: ignore[misc,name-defined]
+    base_factory, base_protocol, base_parser = _base_classes()
+
+    class RecordingParser(base_parser):  # type: ignore[misc,valid-type]
         tap: _Tap | None = None
 
         def lineReceived(self, line: bytes) -> None:  # noqa: N802 - Twisted's name
@@ -147,7 +167,7 @@ def _build_classes() -> tuple[type, type, type]:
                     tap.header_lines.append(raw)
             super().lineReceived(line)
 
-    class RecordingProtocol(_http11._LenientHTTP11ClientProtocol):  # type: ignore[misc,name-defined]
+    class RecordingProtocol(base_protocol):  # type: ignore[misc,valid-type]
         def __init__(self, quiescentCallback: Any, on_response: Any) -> None:  # noqa: N803
             super().__init__(quiescentCallback)
             self._on_response = on_response
@@ -159,7 +179,7 @@ def _build_classes() -> tuple[type, type, type]:
             d = super().request(request)
             parser = self._parser
             if parser is not None and parser.request is request:
-                if type(parser) is not _http11._LenientHTTPClientParser:
+                if type(parser) is not base_parser:
                     raise WireCaptureUnavailable(f"unexpected HTTP parser {type(parser).__name__}")
                 parser.__class__ = RecordingParser
                 parser.tap = tap
@@ -170,7 +190,7 @@ def _build_classes() -> tuple[type, type, type]:
             self._on_response(response, tap)
             return response
 
-    class RecordingFactory(_http11._LenientHTTP11ClientFactory):  # type: ignore[misc,name-defined]
+    class RecordingFactory(base_factory):  # type: ignore[misc,valid-type]
         def __init__(self, quiescentCallback: Any, metadata: Any, on_response: Any) -> None:  # noqa: N803
             super().__init__(quiescentCallback, metadata)
             self._on_response = on_response
@@ -196,8 +216,10 @@ class WireRecordingDownloadHandler(HTTP11DownloadHandler):
 
     lazy = False  # build at start-up, so an unsupported Scrapy is reported at once
 
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
+    def __init__(self, *args: Any) -> None:
+        # Scrapy >= 2.14 passes (crawler); older versions (settings, crawler).
+        super().__init__(*args)
+        crawler: Crawler = args[-1]
         self._stats = crawler.stats
         self._recording = crawler.settings.getbool("NEWSARCHIVE_WARC_ENABLED", True)
         self._pending: tuple[Any, _Tap] | None = None
@@ -205,15 +227,27 @@ class WireRecordingDownloadHandler(HTTP11DownloadHandler):
             return
         check_internals()
         pool = self._pool
-        if getattr(pool, "_factory", None) is not _http11._LenientHTTP11ClientFactory:
+        if getattr(pool, "_factory", None) is not _base_classes()[0]:
             raise WireCaptureUnavailable("Scrapy's HTTP/1.1 connection pool is not set up as expected")
         factory = _build_classes()[2]
         pool._factory = partial(factory, on_response=self._response_arrived)
         crawler.signals.connect(self._claim, signal=signals.headers_received)
 
-    async def download_request(self, request: Request) -> Response:
-        request.meta.pop(WIRE_META, None)  # never let a copied, stale exchange stand
-        response = await super().download_request(request)
+    if inspect.iscoroutinefunction(HTTP11DownloadHandler.download_request):  # Scrapy >= 2.14
+
+        async def download_request(self, request: Request) -> Response:
+            request.meta.pop(WIRE_META, None)  # never let a copied, stale exchange stand
+            response = await super().download_request(request)
+            return self._check_captured(request, response)
+
+    else:  # pragma: no cover - older Scrapy: Deferred-based, with a spider argument
+
+        def download_request(self, request: Request, spider: Any) -> Any:  # type: ignore[override]
+            request.meta.pop(WIRE_META, None)
+            d = super().download_request(request, spider)
+            return d.addCallback(lambda response: self._check_captured(request, response))
+
+    def _check_captured(self, request: Request, response: Response) -> Response:
         if self._recording and WIRE_META not in request.meta:
             self._stats.inc_value("newsarchive/warc/uncaptured")
             logger.error("WARC capture missed the exchange of %s; it is not archived", request)

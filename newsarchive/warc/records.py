@@ -19,7 +19,6 @@ from datetime import datetime, timezone
 from warcio.statusandheaders import StatusAndHeadersParser
 from warcio.timeutils import datetime_to_iso_date
 
-WARC_VERSION = b"WARC/1.1"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 DIGEST_ALGORITHMS = ("sha1", "sha256")
 TRUNCATION_REASONS = ("length", "time", "disconnect", "unspecified")
@@ -45,6 +44,8 @@ class WarcRecord:
     target_uri: str | None = None
     date: str = ""
     payload_digest: str | None = None
+    warcinfo_id: str | None = None
+    """Set by the writer: the warcinfo of the file the record lands in (no digest covers it)."""
 
     @property
     def length(self) -> int:
@@ -58,10 +59,11 @@ class WarcRecord:
         return next((v for n, v in self.fields if n.lower() == lname), None)
 
     def header_bytes(self) -> bytes:
-        lines = [WARC_VERSION]
-        lines.extend(f"{name}: {value}".encode() for name, value in self.fields)
-        lines.append(f"Content-Length: {self.length}".encode())
-        return b"\r\n".join(lines) + b"\r\n\r\n"
+        lines = [f"{name}: {value}" for name, value in self.fields]
+        if self.warcinfo_id:
+            lines.insert(min(4, len(lines)), f"WARC-Warcinfo-ID: {self.warcinfo_id}")
+        text = "\r\n".join(lines)
+        return b"WARC/1.1\r\n" + f"{text}\r\nContent-Length: {self.length}\r\n\r\n".encode()
 
     def chunks(self) -> Iterator[Part]:
         """The record's bytes on disk, in slices of at most 1 MiB: header, block, CRLFCRLF."""
@@ -69,6 +71,10 @@ class WarcRecord:
         for part in self.block:
             yield from _slices(part)
         yield b"\r\n\r\n"
+
+    def to_bytes(self) -> bytes:
+        """The whole record at once (for small records: one copy beats many calls)."""
+        return b"".join((self.header_bytes(), *self.block, b"\r\n\r\n"))
 
 
 # -- small helpers -------------------------------------------------------------------
@@ -115,7 +121,10 @@ def _slices(part: Part) -> Iterator[Part]:
 
 def _field_value(value: str) -> str:
     """Named-field values are single lines; never let a URL or setting break the header."""
-    return "".join(ch if ch >= " " and ch != "\x7f" else "%{:02X}".format(ord(ch)) for ch in str(value))
+    value = str(value)
+    if value.isprintable():
+        return value
+    return "".join(ch if ch.isprintable() else "%{:02X}".format(ord(ch)) for ch in value)
 
 
 def split_http(message: bytes) -> tuple[bytes, bytes]:
@@ -259,9 +268,3 @@ def _common_fields(record: WarcRecord, ip_address: str | None) -> None:
 def _truncation(reason: str) -> str:
     return reason if reason in TRUNCATION_REASONS else "unspecified"
 
-
-def set_warcinfo_id(record: WarcRecord, warcinfo_id: str) -> None:
-    """Point a record at the warcinfo of the file it lands in (not part of any digest)."""
-    record.fields = [(n, v) for n, v in record.fields if n != "WARC-Warcinfo-ID"]
-    at = 4 if len(record.fields) >= 4 else len(record.fields)
-    record.fields.insert(at, ("WARC-Warcinfo-ID", warcinfo_id))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DB_NAME = "revisits.sqlite3"
+_BATCH = 200
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS payloads (
     digest    TEXT PRIMARY KEY,
@@ -47,7 +48,7 @@ class Original:
 class RevisitIndex:
     """``payload digest -> Original`` for the WARC files in ``directory``.
 
-    Open, use and close it from one thread (SQLite connections are per thread).
+    Not thread-safe: callers must not use it from two threads at the same time.
     """
 
     def __init__(self, directory: str | os.PathLike[str], db_path: str | os.PathLike[str] | None = None) -> None:
@@ -55,11 +56,15 @@ class RevisitIndex:
         self.db_path = Path(db_path) if db_path else self.directory / DB_NAME
         self._db: sqlite3.Connection | None = None
         self._present: set[str] = set()  # files known to exist, including ours still open
+        # Entries not yet in the database: written in batches, one transaction each.
+        self._pending: dict[str, Original] = {}
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+            # Used by one thread at a time, though not always the same one (the capture
+            # hands large records to a writer thread), hence check_same_thread=False.
+            db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(_SCHEMA)
@@ -68,6 +73,8 @@ class RevisitIndex:
 
     def lookup(self, digest: str) -> Original | None:
         """The original record for ``digest``, if its WARC file is still in the directory."""
+        if digest in self._pending:
+            return self._pending[digest]
         row = self._connect().execute(
             "SELECT record_id, uri, date, filename, offset, length FROM payloads WHERE digest = ?", (digest,)
         ).fetchone()
@@ -81,16 +88,29 @@ class RevisitIndex:
 
     def add(self, digest: str, original: Original) -> None:
         """Remember ``original`` as the first copy of ``digest`` (an existing entry wins)."""
-        self._connect().execute(
-            "INSERT OR IGNORE INTO payloads VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (digest, original.record_id, original.uri, original.date, original.filename, original.offset, original.length),
-        )
+        self._pending.setdefault(digest, original)
         self._present.add(original.filename)
+        if len(self._pending) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Store pending entries (a crash loses at most these: later crawls store them again)."""
+        if not self._pending:
+            return
+        rows = [(d, o.record_id, o.uri, o.date, o.filename, o.offset, o.length) for d, o in self._pending.items()]
+        db = self._connect()
+        with db:
+            db.execute("BEGIN")
+            db.executemany("INSERT OR IGNORE INTO payloads VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self._pending.clear()
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        try:
+            self.flush()
+        finally:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
 
     def _file_present(self, filename: str) -> bool:
         if filename in self._present:

@@ -21,13 +21,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
-from newsarchive.warc.records import WarcRecord, set_warcinfo_id, warcinfo_record
+from newsarchive.warc.records import WarcRecord, warcinfo_record
 
 logger = logging.getLogger(__name__)
 
 OPEN_SUFFIX = ".open"
 WARC_SUFFIX = ".warc.gz"
 DEFAULT_MAX_SIZE = 1_000_000_000
+_WHOLE = 1 << 20  # records up to this size are compressed in one call, larger ones streamed
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class WarcWriter:
             self._open()
         locations = []
         for record in records:
-            set_warcinfo_id(record, self._warcinfo_id)
+            record.warcinfo_id = self._warcinfo_id
             locations.append(self._write_member(record))
         if self._size >= self.max_size:
             self.close()
@@ -157,9 +158,12 @@ class WarcWriter:
         compressor = zlib.compressobj(self.gzip_level, zlib.DEFLATED, 31)
         written = 0
         try:
-            for chunk in record.chunks():
-                written += _write_all(fh, compressor.compress(chunk))
-            written += _write_all(fh, compressor.flush())
+            if record.length <= _WHOLE:
+                written = _write_all(fh, compressor.compress(record.to_bytes()) + compressor.flush())
+            else:
+                for chunk in record.chunks():
+                    written += _write_all(fh, compressor.compress(chunk))
+                written += _write_all(fh, compressor.flush())
         except BaseException:
             # Leave no half member behind: readers would stop there.
             try:
