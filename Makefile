@@ -23,7 +23,7 @@ services:
 	bash tests/tools/services.sh
 
 test: install services
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cdxj_indexer.main import CDXJIndexer
 
-from newsarchive.warc.index import cdxj_lines, index_archives, write_index
+from newsarchive.warc.index import add_to_index, cdxj_lines, index_archives, write_index
 from newsarchive.warc.reader import Damage, iter_archive_paths
 from conftest import run_cli
 from warc_builders import Capture, write_warc
@@ -151,6 +151,26 @@ def test_write_index_sorted_atomic_and_relative(tmp_path: Path) -> None:
     names = {json.loads(line.split(" ", 2)[2])["filename"] for line in lines}
     assert names == {"a.warc.gz", "part2/b.warc.gz"}
     assert not list((tmp_path / "crawl").glob("*.tmp"))
+
+
+def test_add_to_index_matches_a_full_rebuild(tmp_path: Path) -> None:
+    """Closing a WARC merges its lines into the index instead of re-reading every file."""
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    write_warc(crawl / "a.warc.gz", [Capture("http://example.com/z"), Capture("http://example.com/a")])
+    index = crawl / "index.cdxj"
+    assert add_to_index([crawl / "a.warc.gz"], index) == 2  # no index yet: the directory
+    write_warc(crawl / "b.warc.gz", [Capture("http://example.com/m", date="2024-03-02T00:00:00Z")])
+    write_warc(crawl / "c.warc.gz", [Capture("http://example.com/b"), Capture("http://example.net/")])
+    assert add_to_index([crawl / "b.warc.gz", crawl / "c.warc.gz"], index) == 5
+    merged = index.read_text()
+    # adding a file again replaces its lines rather than doubling them
+    assert add_to_index([crawl / "c.warc.gz"], index) == 5
+    assert index.read_text() == merged
+    rebuilt = tmp_path / "rebuilt.cdxj"
+    write_index([crawl], rebuilt)
+    assert merged == rebuilt.read_text().replace('"filename": "crawl/', '"filename": "')
+    assert not list(crawl.glob("*.tmp"))
 
 
 def test_index_archives_and_cli(tmp_path: Path) -> None:

@@ -187,7 +187,8 @@ class WarcCaptureMiddleware:
         self._index_pool = ThreadPool(1, 1, name="newsarchive-warc-index")
         self._index_jobs: list[Deferred[Any]] = []
         self._queued = 0  # archive jobs handed to the writer thread and not finished
-        self._index_waiting = False  # an index rebuild is queued and has not started
+        self._index_waiting = False  # an index update is queued and has not started
+        self._index_pending: list[Path] = []  # closed files not yet in index.cdxj
         self._failed = False
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -249,21 +250,25 @@ class WarcCaptureMiddleware:
 
     def _file_done(self, path: Path) -> None:
         self.stats.inc_value("newsarchive/warc/files")
-        if not self.settings.index or self._index_waiting:
-            return  # a rebuild that has not started yet will include this file
+        if not self.settings.index:
+            return
+        self._index_pending.append(path)
+        if self._index_waiting:
+            return  # an update that has not started yet will include this file
         self._index_waiting = True
         d = deferToThreadPool(_reactor(), self._index_pool, self._index_sync)
         d.addErrback(self._log_failure, "indexing the WARC directory")
         self._index_jobs.append(d)
 
     def _index_sync(self) -> int:
-        """Rebuild ``index.cdxj`` for every closed WARC file in the directory."""
-        from newsarchive.warc.index import INDEX_NAME, write_index
+        """Merge the files closed since the last update into ``index.cdxj``."""
+        from newsarchive.warc.index import INDEX_NAME, add_to_index
 
         self._index_waiting = False
+        closed, self._index_pending = self._index_pending, []
         directory = self.settings.directory
-        lines = write_index([directory], directory / INDEX_NAME)
-        logger.info("Indexed %s: %d lines in %s", directory, lines, directory / INDEX_NAME)
+        lines = add_to_index(closed, directory / INDEX_NAME)
+        logger.info("Indexed %d closed WARC file(s): %d lines in %s", len(closed), lines, directory / INDEX_NAME)
         return lines
 
     def _warcinfo(self, spider: Spider) -> list[tuple[str, str]]:

@@ -10,6 +10,9 @@ digests from the payload (``cdxj-indexer --post-append`` hashes an already-read 
 
 from __future__ import annotations
 
+import contextlib
+import heapq
+import json
 import logging
 import os
 import shutil
@@ -168,22 +171,63 @@ def write_index(
     """
     index_path = Path(index_path)
     index_dir = index_path.parent
-    index_dir.mkdir(parents=True, exist_ok=True)
-    tmp = index_path.with_name(index_path.name + ".tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
-            counter = _CountingWriter(out)
-            sorter = SortingWriter(counter)
-            for warc in iter_archive_paths(warc_paths):
-                name = index_filename(warc, index_dir)
-                for line in cdxj_lines(warc, filename=name, on_damage=on_damage):
-                    sorter.write(line)
-            sorter.flush()
-        os.replace(tmp, index_path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with _replacing(index_path) as out:
+        counter = _CountingWriter(out)
+        sorter = SortingWriter(counter)
+        for warc in iter_archive_paths(warc_paths):
+            name = index_filename(warc, index_dir)
+            for line in cdxj_lines(warc, filename=name, on_damage=on_damage):
+                sorter.write(line)
+        sorter.flush()
     return counter.lines
+
+
+def add_to_index(
+    warc_paths: Sequence[str | os.PathLike[str]],
+    index_path: str | os.PathLike[str],
+    *,
+    on_damage: DamageHandler | None = None,
+) -> int:
+    """Merge the records of newly closed ``warc_paths`` into the sorted ``index_path``.
+
+    The cost is one pass over the existing index, not a re-read of every WARC beside
+    it, so closing a file stays cheap as an archive grows over many crawls. Lines for
+    the same file names are replaced. Without an index yet, the whole directory is
+    indexed. Returns the number of lines in the index.
+    """
+    index_path = Path(index_path)
+    if not index_path.exists():
+        return write_index([index_path.parent], index_path, on_damage=on_damage)
+    index_dir = index_path.parent
+    new_lines: list[str] = []
+    names: set[str] = set()
+    for warc in iter_archive_paths(warc_paths):
+        name = index_filename(warc, index_dir)
+        names.add(name)
+        new_lines.extend(cdxj_lines(warc, filename=name, on_damage=on_damage))
+    new_lines.sort()
+    markers = tuple(f'"filename": {json.dumps(name)}' for name in names)
+    with open(index_path, encoding="utf-8", newline="\n") as old, _replacing(index_path) as out:
+        kept = (line for line in old if not any(m in line for m in markers))
+        counter = _CountingWriter(out)
+        for line in heapq.merge(kept, new_lines):
+            counter.write(line)
+    return counter.lines
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[Any]:
+    """Write a file beside ``path`` and rename it into place: readers never see half of it,
+    and two writers never share a temporary file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def index_archives(
@@ -201,6 +245,7 @@ def index_archives(
 
 __all__ = [
     "INDEX_NAME",
+    "add_to_index",
     "Damage",
     "cdxj_lines",
     "index_archives",
