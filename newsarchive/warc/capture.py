@@ -46,8 +46,9 @@ from newsarchive.warc.records import (
     revisit_record,
     warc_date,
 )
+from newsarchive.warc.index import cdxj_line
 from newsarchive.warc.revisits import Original, RevisitIndex
-from newsarchive.warc.writer import DEFAULT_MAX_SIZE, WarcWriter
+from newsarchive.warc.writer import DEFAULT_MAX_SIZE, RecordLocation, WarcWriter
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -189,6 +190,8 @@ class WarcCaptureMiddleware:
         self._queued = 0  # archive jobs handed to the writer thread and not finished
         self._index_waiting = False  # an index update is queued and has not started
         self._index_pending: list[Path] = []  # closed files not yet in index.cdxj
+        self._index_lines: dict[str, list[str]] = {}  # CDXJ lines of each file, made as written
+        self._index_reread: set[str] = set()  # files with records we leave to the indexer
         self._failed = False
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -261,13 +264,23 @@ class WarcCaptureMiddleware:
         self._index_jobs.append(d)
 
     def _index_sync(self) -> int:
-        """Merge the files closed since the last update into ``index.cdxj``."""
-        from newsarchive.warc.index import INDEX_NAME, add_to_index
+        """Merge the files closed since the last update into ``index.cdxj``.
+
+        Lines made while writing are used as they are (no re-read of the WARC); a file
+        holding exchanges the writer does not index itself (non-GET) is read back.
+        """
+        from newsarchive.warc.index import INDEX_NAME, cdxj_lines, merge_into_index
 
         self._index_waiting = False
         closed, self._index_pending = self._index_pending, []
+        ready: dict[str, list[str]] = {}
+        for path in closed:
+            made = self._index_lines.pop(path.name, None)
+            if made is None or path.name in self._index_reread:
+                made = list(cdxj_lines(path, filename=path.name))
+            ready[path.name] = made
         directory = self.settings.directory
-        lines = add_to_index(closed, directory / INDEX_NAME)
+        lines = merge_into_index(ready, directory / INDEX_NAME)
         logger.info("Indexed %d closed WARC file(s): %d lines in %s", len(closed), lines, directory / INDEX_NAME)
         return lines
 
@@ -384,12 +397,27 @@ class WarcCaptureMiddleware:
         )  # fmt: skip
         locations = self.writer.write([response, req])
         where = locations[0]
+        if s.index:
+            self._index_record(uri, date, response.rec_type, wire, payload_digest, where)
         pointer: dict[str, Any] = where.as_pointer()
         if original is not None:
             pointer["revisit_of"] = original.as_pointer()
         elif dedupe:
             self._remember(payload_digest, Original(response.record_id, uri, date, where.filename, where.offset, where.length))
         return _Outcome(pointer, response.rec_type, truncated, sum(loc.length for loc in locations))
+
+    def _index_record(
+        self, uri: str, date: str, rec_type: str, wire: WireExchange, payload_digest: str, where: RecordLocation
+    ) -> None:
+        """Keep the CDXJ line of a record just written, for the index when its file closes."""
+        if not wire.sent.startswith(b"GET "):
+            self._index_reread.add(where.filename)  # POST keys need the request body
+            return
+        self._index_lines.setdefault(where.filename, []).append(cdxj_line(
+            url=uri, warc_date=date, rec_type=rec_type, status_line=wire.status_line,
+            header_lines=wire.header_lines, payload_digest=payload_digest,
+            offset=where.offset, length=where.length, filename=where.filename,
+        ))  # fmt: skip
 
     def _lookup(self, payload_digest: str) -> Original | None:
         assert self.revisits is not None

@@ -15,6 +15,7 @@ import heapq
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from cdxj_indexer.bufferiter import BUFF_SIZE, concur_req_resp, join_req_resp
+import surt
 from cdxj_indexer.main import CDXJIndexer, SortingWriter
+from warcio.timeutils import iso_date_to_timestamp
 
 from newsarchive.warc.reader import Damage, DamageHandler, RecordReader, iter_archive_paths
 
@@ -192,27 +195,91 @@ def add_to_index(
 
     The cost is one pass over the existing index, not a re-read of every WARC beside
     it, so closing a file stays cheap as an archive grows over many crawls. Lines for
-    the same file names are replaced. Without an index yet, the whole directory is
-    indexed. Returns the number of lines in the index.
+    the same file names are replaced. Returns the number of lines in the index.
     """
     index_path = Path(index_path)
-    if not index_path.exists():
-        return write_index([index_path.parent], index_path, on_damage=on_damage)
     index_dir = index_path.parent
-    new_lines: list[str] = []
-    names: set[str] = set()
+    lines: dict[str, list[str]] = {}
     for warc in iter_archive_paths(warc_paths):
         name = index_filename(warc, index_dir)
-        names.add(name)
-        new_lines.extend(cdxj_lines(warc, filename=name, on_damage=on_damage))
-    new_lines.sort()
-    markers = tuple(f'"filename": {json.dumps(name)}' for name in names)
-    with open(index_path, encoding="utf-8", newline="\n") as old, _replacing(index_path) as out:
-        kept = (line for line in old if not any(m in line for m in markers))
+        lines[name] = list(cdxj_lines(warc, filename=name, on_damage=on_damage))
+    return merge_into_index(lines, index_path, on_damage=on_damage)
+
+
+def merge_into_index(
+    lines_by_file: dict[str, list[str]],
+    index_path: str | os.PathLike[str],
+    *,
+    on_damage: DamageHandler | None = None,
+) -> int:
+    """Merge ready-made CDXJ lines (``filename -> lines``) into ``index_path``.
+
+    The WARC writer knows every line when it writes a record, so closing a file costs no
+    re-read. Without an index yet, the other WARC files of the directory are indexed
+    first, so the result always covers the whole directory.
+    """
+    index_path = Path(index_path)
+    new_lines = sorted(line for lines in lines_by_file.values() for line in lines)
+    markers = tuple(f'"filename": {json.dumps(name)}' for name in lines_by_file)
+    if not index_path.exists():
+        others = [
+            p for p in iter_archive_paths([index_path.parent])
+            if index_filename(p, index_path.parent) not in lines_by_file
+        ]
+        if others:
+            write_index(others, index_path, on_damage=on_damage)
+    with contextlib.ExitStack() as stack:
+        old: Iterable[str] = ()
+        if index_path.exists():
+            old_file = stack.enter_context(open(index_path, encoding="utf-8", newline="\n"))
+            old = (line for line in old_file if not any(m in line for m in markers))
+        out = stack.enter_context(_replacing(index_path))
         counter = _CountingWriter(out)
-        for line in heapq.merge(kept, new_lines):
+        for line in heapq.merge(old, new_lines):
             counter.write(line)
     return counter.lines
+
+
+def cdxj_line(
+    *,
+    url: str,
+    warc_date: str,
+    rec_type: str,
+    status_line: bytes,
+    header_lines: Sequence[bytes],
+    payload_digest: str,
+    offset: int,
+    length: int,
+    filename: str,
+) -> str:
+    """The line ``cdxj-indexer`` would write for a GET response or revisit we just wrote."""
+    entry: dict[str, str] = {"url": url}
+    if rec_type == "revisit":
+        entry["mime"] = "warc/revisit"
+    else:
+        mime = _header(header_lines, b"content-type")
+        if mime is not None:
+            entry["mime"] = _MIME_CUT.split(mime, 1)[0].strip()
+    parts = status_line.split(None, 2)
+    if len(parts) >= 2:
+        entry["status"] = parts[1].decode("latin-1")
+    entry.update(digest=payload_digest, length=str(length), offset=str(offset), filename=filename)
+    try:
+        key = surt.surt(url)
+    except Exception:  # noqa: BLE001 - cdxj-indexer falls back the same way
+        key = url
+    return f"{key} {iso_date_to_timestamp(warc_date)} {json.dumps(entry)}\n"
+
+
+_MIME_CUT = re.compile(r"[;\s]")
+
+
+def _header(lines: Sequence[bytes], name: bytes) -> str | None:
+    for line in lines:
+        key, sep, value = line.partition(b":")
+        if sep and key.strip().lower() == name:
+            return value.strip().decode("latin-1")
+    return None
 
 
 @contextlib.contextmanager
@@ -246,6 +313,8 @@ def index_archives(
 __all__ = [
     "INDEX_NAME",
     "add_to_index",
+    "cdxj_line",
+    "merge_into_index",
     "Damage",
     "cdxj_lines",
     "index_archives",
