@@ -151,14 +151,23 @@ def extract_published(
         ("time", lambda: _from_time(sel)),
         ("text", lambda: _from_text(sel)),
     )
+    stated: FoundDate | None = None  # a date the page states but that does not parse
     for index, (source, candidates) in enumerate(steps):
         for raw in candidates():
             value = parse(raw)
+            if value is None:
+                if stated is None and raw.strip() and source in _STATED:
+                    stated = FoundDate(None, raw.strip(), source)
+                continue
             if value is not None:
                 found = FoundDate(value, raw.strip(), source)
                 if value.utcoffset() == timedelta(0) and source in _STRUCTURED:
                     found = _prefer_local_offset(found, steps[index:], parse)
                 return found
+    if stated is not None:
+        # The page says when it was published, but it is impossible or unreadable:
+        # report that (None, with the raw text) rather than let a heuristic guess.
+        return stated
     if use_htmldate:
         raw = _from_htmldate(sel, url, relative_base)
         value = parse(raw)
@@ -168,6 +177,7 @@ def extract_published(
 
 
 _STRUCTURED = ("json-ld", "meta", "time")
+_STATED = ("selector", *_STRUCTURED)  # explicit statements, unlike the text heuristics
 
 
 def _prefer_local_offset(found: FoundDate, steps, parse) -> FoundDate:

@@ -269,9 +269,18 @@ def test_htmldate_fallback_sees_the_url_but_not_the_header():
 # --------------------------------------------------------------------------- robustness
 
 @pytest.mark.parametrize("html", ["", "   ", "<<<>>>", "not html at all", "<html><body></body></html>",
-                                  "\x00\x01", "<meta property='article:published_time' content='soon'>"])
+                                  "\x00\x01"])
 def test_bad_html_gives_none(html):
     assert find(html) == FoundDate(None, None, "none")
+
+
+def test_a_stated_but_impossible_date_is_reported_not_guessed():
+    """The page states its date and it is nonsense: None with the raw text, no htmldate guess
+    (htmldate would turn '2025-13-45' or the URL into some day of 2025)."""
+    assert find("<meta property='article:published_time' content='soon'>") == FoundDate(None, "soon", "meta")
+    html = page('<article><h1>Story</h1><time class="published">2025-13-45</time></article>')
+    found = find(html, selector="time.published", url="https://example.org/2025/11/03/story/")
+    assert found == FoundDate(None, "2025-13-45", "selector")
 
 
 def test_accepts_a_parsel_selector():

@@ -176,3 +176,37 @@ async def test_teaser_without_url_or_title_is_counted(static_site, crawl, tmp_pa
     assert sorted(item["title"] for item in out.items) == ["Also good", "Good one"]
     assert out.stats["newsarchive/teasers/missing_url"] == 1
     assert out.stats["newsarchive/teasers/missing_title"] == 1
+
+
+@pytest_twisted.ensureDeferred
+async def test_bad_input_is_counted_not_fatal(static_site, crawl, tmp_path, caplog) -> None:
+    """Impossible dates, undecodable bytes and a failing listing: logged, counted, no crash."""
+    listing = (
+        '<html><body><div class="t"><a href="/a/">Impossible</a><span>31.02.2025</span></div>'
+        '<div class="t"><a href="/b/">Broken bytes</a><span>07.12.2025</span></div></body></html>'
+    ).encode()
+    article_a = b"<html><body><h1>Impossible</h1><p class='c'>Text.</p><time>2025-13-45</time></body></html>"
+    article_b = b"<html><body><h1>Broken bytes</h1><p class='c'>caf\xe9 \xff\xfe ok</p></body></html>"
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    static_site.pages["/news/"] = (200, html, listing)
+    static_site.pages["/a/"] = (200, html, article_a)
+    static_site.pages["/b/"] = (200, html, article_b)
+    static_site.pages["/down/"] = (500, html, b"<html>oops</html>")
+    site_file = tmp_path / "bad.toml"
+    site_file.write_text(
+        'name = "bad-input"\n'
+        f'start_urls = ["{static_site.url}/news/", "{static_site.url}/down/"]\n'
+        "[listing]\n"
+        'item = "div.t"\nurl = "a::attr(href)"\ntitle = "a"\ndate = "span"\n'
+        "[article]\n"
+        'title = "h1"\nbody = "p.c"\ndate = "time"\n'
+    )
+    out = await crawl(SiteFileSpider, site=str(site_file), settings={"RETRY_TIMES": 0})
+    items = {item["title"]: item for item in out.items}
+    assert items["Impossible"]["published"] is None
+    assert items["Broken bytes"]["published"] == "2025-12-07T00:00:00+00:00"
+    assert items["Broken bytes"]["body"].startswith("caf")  # decoded with replacement, not dropped
+    assert out.stats["newsarchive/dates/unparsed"] >= 1
+    assert any("31.02.2025" in r.getMessage() and "/news/" in r.getMessage() for r in caplog.records)
+    assert out.stats["httperror/response_ignored_status_count/500"] == 1
+    assert out.stats["finish_reason"] == "finished"
