@@ -93,15 +93,20 @@ class WarcWriter:
         return self._path.with_name(self._path.name + OPEN_SUFFIX) if self._path else None
 
     def write(self, records: Sequence[WarcRecord]) -> list[RecordLocation]:
-        """Append ``records`` (kept together in one file) and flush each as it is written."""
+        """Append ``records`` (kept together in one file) and flush each as it is written.
+
+        A file past ``max_size`` is closed when the next records come (or at
+        :meth:`close`), never in the middle of this call: whoever wrote the records can
+        finish its bookkeeping (index lines) before ``on_close`` announces the file.
+        """
+        if self._fh is not None and self._size >= self.max_size:
+            self.close()
         if self._fh is None:
             self._open()
         locations = []
         for record in records:
             record.warcinfo_id = self._warcinfo_id
             locations.append(self._write_member(record))
-        if self._size >= self.max_size:
-            self.close()
         return locations
 
     def close(self) -> Path | None:
