@@ -27,7 +27,7 @@ def wacz_validator() -> Path | None:
 
 def validate(path: Path) -> subprocess.CompletedProcess[str]:
     tool = wacz_validator()
-    require(tool is not None, "py-wacz not installed: run tests/tools/wacz-venv.sh")
+    require(tool is not None, "py-wacz not installed: run tests/tools/tool-venv.sh wacz")
     assert tool is not None
     return subprocess.run([str(tool), "validate", "-f", str(path)], capture_output=True, text=True, timeout=120)
 

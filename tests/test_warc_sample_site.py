@@ -1,7 +1,7 @@
 """A real crawl of the sample site, its archive checked with tools we did not write.
 
 ``warcio check``/``warcio index`` on every file, ``cdxj-indexer`` against our index,
-pywb replaying archived articles (in its own virtualenv, see tests/tools/pywb-venv.sh),
+pywb replaying archived articles (in its own virtualenv, see tests/tools/tool-venv.sh),
 and warcio's readers rebuilding responses from the items' WARC pointers.
 """
 
@@ -183,7 +183,7 @@ def pywb_venv() -> Path:
 @pytest.fixture(scope="module")
 def pywb(archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     wayback = pywb_venv() / "bin" / "wayback"
-    require(wayback.exists(), f"pywb not installed at {pywb_venv()} (run tests/tools/pywb-venv.sh)")
+    require(wayback.exists(), f"pywb not installed at {pywb_venv()} (run tests/tools/tool-venv.sh pywb)")
     home = tmp_path_factory.mktemp("pywb")
     (home / "config.yaml").write_text(
         "collections:\n"

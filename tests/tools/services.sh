@@ -17,7 +17,7 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "note: ${need[*]} missing and cannot be installed here (not root or no apt-get); tests needing it will skip" >&2
   fi
 fi
-bash tests/tools/pywb-venv.sh || echo "warning: could not create the pywb virtualenv" >&2
-bash tests/tools/wacz-venv.sh || echo "warning: could not create the py-wacz virtualenv" >&2
+bash tests/tools/tool-venv.sh pywb || echo "warning: could not create the pywb virtualenv" >&2
+bash tests/tools/tool-venv.sh wacz || echo "warning: could not create the py-wacz virtualenv" >&2
 # Never fail here: the tests that need a missing piece say so (and fail in CI).
 exit 0
