@@ -260,6 +260,6 @@ class DedupePipeline(_Pipeline):
         url = ItemAdapter(item).get("url")
         if isinstance(url, str) and url.strip():
             self.seen.persist(url)
-            meta = getattr(response, "meta", None) if response is not None else None
-            for previous in (meta or {}).get("redirect_urls", ()):
+            meta = getattr(response, "meta", None) or {}  # no meta: response without request
+            for previous in meta.get("redirect_urls", ()):
                 self.seen.persist(previous)

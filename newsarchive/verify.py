@@ -32,8 +32,8 @@ from newsarchive.warc.reader import (
     dechunk,
     digest_key,
 )
+from newsarchive.warc.writer import OPEN_SUFFIX
 
-OPEN_SUFFIX = ".open"
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _CHUNKED = re.compile(rb"(?im)^transfer-encoding:[ \t]*chunked[ \t]*\r?$")
 _BLOCK = 1 << 16

@@ -281,12 +281,8 @@ class CaptureResolver:
     def resolve(self, candidates: Sequence[Capture]) -> Resolved | None:
         """First candidate that loads (damaged or non-HTTP records are passed over)."""
         for capture in candidates:
-            try:
-                record = self.files.load(capture.source, capture.offset)
-            except Exception as exc:
-                logger.warning("cannot load %s at %s: %s", capture.source, capture.offset, exc)
-                continue
-            if record.rec_type not in _HTTP_TYPES:
+            record = self._load(capture)
+            if record is None or record.rec_type not in _HTTP_TYPES:
                 continue
             if record.rec_type != "revisit":
                 return Resolved(capture, record, record)
@@ -296,6 +292,14 @@ class CaptureResolver:
             logger.warning("revisit %s %s: original payload not in the archive",
                            capture.url, capture.timestamp)
         return None
+
+    def _load(self, capture: Capture) -> StoredRecord | None:
+        """The capture's record, or ``None`` (logged) when it cannot be read."""
+        try:
+            return self.files.load(capture.source, capture.offset)
+        except Exception as exc:  # a damaged record must not stop the replay
+            logger.warning("cannot load %s at %s: %s", capture.source, capture.offset, exc)
+            return None
 
     def _original_of(self, capture: Capture,
                      revisit: StoredRecord) -> tuple[Capture, StoredRecord] | None:
@@ -313,12 +317,8 @@ class CaptureResolver:
             candidates = rank(self.index.by_digest(digest), refers_date)
         fallback: tuple[Capture, StoredRecord] | None = None
         for candidate in candidates:
-            try:
-                record = self.files.load(candidate.source, candidate.offset)
-            except Exception as exc:
-                logger.warning("cannot load %s at %s: %s", candidate.source, candidate.offset, exc)
-                continue
-            if record.rec_type not in ("response", "resource"):
+            record = self._load(candidate)
+            if record is None or record.rec_type not in ("response", "resource"):
                 continue
             if not refers_id or record.rec_headers.get_header("WARC-Record-ID") == refers_id:
                 return candidate, record

@@ -37,6 +37,7 @@ from twisted.python.threadpool import ThreadPool
 from newsarchive.fetch_time import FETCHED_AT_META
 from newsarchive.provenance import WARC_META
 from newsarchive.warc.handler import HANDLER_PATH, WIRE_META, WireExchange, check_internals
+from newsarchive.warc.index import cdxj_line
 from newsarchive.warc.records import (
     check_algorithm,
     digest,
@@ -46,7 +47,6 @@ from newsarchive.warc.records import (
     revisit_record,
     warc_date,
 )
-from newsarchive.warc.index import cdxj_line
 from newsarchive.warc.revisits import Original, RevisitIndex
 from newsarchive.warc.writer import DEFAULT_MAX_SIZE, RecordLocation, WarcWriter
 
