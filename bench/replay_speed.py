@@ -1,13 +1,22 @@
 """Offline replay speed against the live crawl of the same sample site, at two sizes.
 
-Run: ``python bench/replay_speed.py [--articles 60] [--factor 10]``. For each size (N and
-N x factor articles) the sample site runs in its own process; the ``timesca`` spider
-crawls it live (WARC capture on), then the site is stopped and the same spider replays
-the archive. Each crawl runs in a fresh child process and is timed from the crawl's
-start to its end (interpreter start-up excluded). Prints pages per second for both, the
-speed-up (target: 5x), the share of replay time spent reading WARC records (index
-loading, lookups, decompression) versus everything else (the spider and Scrapy), and
-whether replay time grows linearly: pages/s should hold steady across the two sizes.
+Run: ``python bench/replay_speed.py [--articles 60] [--factor 10] [--latency-ms 0,100]``.
+For each size (N and N x factor articles) the sample site runs in its own process; the
+``timesca`` spider crawls it live (WARC capture on, project settings), then the site is
+stopped and the same spider replays the archive. Each crawl runs in a fresh child
+process and is timed from the crawl's start to its end (interpreter start-up excluded).
+
+The live crawl is repeated for each ``--latency-ms``: the sample site then waits that
+long before every response, as a remote server does (a round trip plus page
+generation). At 0 ms, on loopback, live and replay both spend nearly all their time in
+the same spider code, so the ratio shows what replay saves in CPU alone; with latency it
+shows what users see against a real site. Each live crawl's items are compared with the
+replayed ones.
+
+Prints pages per second for both, the speed-up (target: 5x), the share of replay time
+spent reading WARC records (index loading, lookups, decompression) versus everything
+else (the spider and Scrapy), and whether replay time grows linearly: pages/s should
+hold steady across the two sizes.
 
 For scale, scrapy-webarchive's replay is reported at 13.6 s for 525 pages and 184 s for
 2,100 pages (39 and 11 pages/s); those figures were not measured here.
@@ -69,22 +78,28 @@ def run_child(mode: str, out: Path, base_url: str) -> dict[str, Any]:
     return figures
 
 
-def measure(articles: int, scratch: Path) -> dict[str, Any]:
+def measure(articles: int, scratch: Path, latencies: list[float]) -> list[dict[str, Any]]:
+    """Live crawls of one size at each latency, each replayed from its own archive."""
     from newsarchive.sample_site import run_sample_site_process
 
-    out = scratch / f"crawl-{articles}"
-    with run_sample_site_process(articles=articles) as base_url:
-        live = run_child("live", out, base_url)
-    replay = run_child("replay", out, base_url)  # the site is stopped: nothing to fetch
-    live_items = sorted((out / "items.jsonl").read_text().splitlines())
-    same = sorted((out / "replayed.jsonl").read_text().splitlines()) == live_items
-    return {"articles": articles, "live": live, "replay": replay, "same_items": same}
+    rows = []
+    for latency in latencies:
+        out = scratch / f"crawl-{articles}-{latency:g}ms"
+        with run_sample_site_process(articles=articles, latency_ms=latency) as base_url:
+            live = run_child("live", out, base_url)
+        replay = run_child("replay", out, base_url)  # the site is stopped: nothing to fetch
+        live_items = sorted((out / "items.jsonl").read_text().splitlines())
+        same = sorted((out / "replayed.jsonl").read_text().splitlines()) == live_items
+        rows.append({"articles": articles, "latency": latency, "live": live, "replay": replay, "same_items": same})
+    return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=60, help="articles in the smaller site (default 60)")
     parser.add_argument("--factor", type=int, default=10, help="size ratio of the larger site (default 10)")
+    parser.add_argument("--latency-ms", default="0,100",
+                        help="comma-separated server latencies for the live crawls (default 0,100)")  # fmt: skip
     parser.add_argument("--child", choices=["live", "replay"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
@@ -94,22 +109,24 @@ def main() -> int:
         return 0
 
     sys.path.insert(0, str(ROOT))
+    latencies = [float(x) for x in args.latency_ms.split(",")]
     rows = []
     with tempfile.TemporaryDirectory(prefix="replay-bench-") as scratch:
         for articles in (args.articles, args.articles * args.factor):
-            rows.append(measure(articles, Path(scratch)))
+            rows.extend(measure(articles, Path(scratch), latencies))
 
-    print(f"{'articles':>8} {'pages':>6} {'live s':>7} {'live p/s':>9} {'replay s':>9} "
+    print(f"{'articles':>8} {'pages':>6} {'latency':>8} {'live s':>7} {'live p/s':>9} {'replay s':>9} "
           f"{'replay p/s':>10} {'speed-up':>8} {'reading':>8} {'spider+scrapy':>13}  same items")
     for row in rows:
         live, replay = row["live"], row["replay"]
         live_rate = live["pages"] / live["elapsed"]
         replay_rate = replay["pages"] / replay["elapsed"]
         reading = replay["read_seconds"] / replay["elapsed"]
-        print(f"{row['articles']:>8} {replay['pages']:>6} {live['elapsed']:>7.2f} {live_rate:>9.1f} "
-              f"{replay['elapsed']:>9.2f} {replay_rate:>10.1f} {live['elapsed'] / replay['elapsed']:>7.1f}x "
-              f"{reading:>8.1%} {1 - reading:>13.1%}  {'yes' if row['same_items'] else 'NO'}")
-    small, large = rows
+        print(f"{row['articles']:>8} {replay['pages']:>6} {row['latency']:>6g}ms {live['elapsed']:>7.2f} "
+              f"{live_rate:>9.1f} {replay['elapsed']:>9.2f} {replay_rate:>10.1f} "
+              f"{live['elapsed'] / replay['elapsed']:>7.1f}x {reading:>8.1%} {1 - reading:>13.1%}  "
+              f"{'yes' if row['same_items'] else 'NO'}")
+    small, large = rows[0], rows[len(latencies)]
     ratio = (large["replay"]["pages"] / large["replay"]["elapsed"]) / (
         small["replay"]["pages"] / small["replay"]["elapsed"])
     print(f"replay rate at {args.factor}x the size: {ratio:.2f} of the small rate "

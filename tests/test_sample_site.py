@@ -652,3 +652,23 @@ def test_100k_articles_are_served_on_demand(
         # on demand: only the articles on the pages served were ever generated
         assert len(bodies_written) <= 30 and 99_999 in bodies_written
     assert list(tmp_path.iterdir()) == []
+
+
+def test_latency_delays_every_response_like_a_remote_server() -> None:
+    import threading
+    import time
+
+    with SampleSite(articles=20, latency=0.2) as slow:
+        started = time.monotonic()
+        assert fetch(slow.url + "/latest/").status == 200
+        assert time.monotonic() - started >= 0.2
+        # connections wait side by side, as behind a real server's workers
+        threads = [threading.Thread(target=fetch, args=(slow.url + f"/latest/page/{n}/",)) for n in (1, 2)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert 0.2 <= time.monotonic() - started < 0.39
+    with pytest.raises(ValueError, match="latency"):
+        SampleSite(latency=-1)

@@ -25,12 +25,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-page", type=int, default=10, help="teasers per listing page")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="wait this long before each response, like a remote server (default 0)")  # fmt: skip
     args = parser.parse_args(argv)
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    site = SampleSite(args.articles, args.seed, args.per_page, args.host, args.port)
+    if args.latency_ms < 0:
+        parser.error("--latency-ms must be >= 0")
+    site = SampleSite(args.articles, args.seed, args.per_page, args.host, args.port, latency=args.latency_ms / 1000)
     print(f"{READY_PREFIX}{site.start()}", flush=True)
     try:
         while not stop.wait(0.5):

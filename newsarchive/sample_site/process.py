@@ -20,9 +20,12 @@ _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 @contextlib.contextmanager
 def run_sample_site_process(
-    articles: int = 60, seed: int = 2025, per_page: int = 10, *, timeout: float = 30.0
+    articles: int = 60, seed: int = 2025, per_page: int = 10, *, latency_ms: float = 0.0, timeout: float = 30.0
 ) -> Iterator[str]:
-    """Start the site in a subprocess, yield its base URL, terminate it on exit."""
+    """Start the site in a subprocess, yield its base URL, terminate it on exit.
+
+    ``latency_ms`` delays every response, as a remote server would (see ``--latency-ms``).
+    """
     env = dict(os.environ)
     # Importable even when the project is not installed (e.g. from a source checkout).
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PROJECT_ROOT), env.get("PYTHONPATH")]))
@@ -36,6 +39,8 @@ def run_sample_site_process(
         str(seed),
         "--per-page",
         str(per_page),
+        "--latency-ms",
+        str(latency_ms),
     ]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:

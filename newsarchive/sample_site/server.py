@@ -11,6 +11,7 @@ import contextlib
 import logging
 import socket
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -40,10 +41,14 @@ class SampleSite:
         port: int = 0,
         *,
         edges: EdgeCases = EDGE,
+        latency: float = 0.0,
     ) -> None:
+        if latency < 0:
+            raise ValueError(f"latency must be >= 0 seconds, got {latency}")
         self.content = SiteContent(articles, seed, per_page, edges=edges)
         self.host = host
         self.port = port
+        self.latency = latency  # seconds before each response, like a remote server's
         self.hits: collections.Counter[str] = collections.Counter()
         self._hits_lock = threading.Lock()
         self._server: _Server | None = None
@@ -68,6 +73,7 @@ class SampleSite:
         host = f"[{self.host}]" if ":" in self.host else self.host
         server.router = Router(self.content, f"http://{host}:{server.server_address[1]}")
         server.on_request = self._count
+        server.latency = self.latency
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.1},
@@ -121,6 +127,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     router: Router
     on_request: Callable[[str], None]
+    latency: float = 0.0
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
         if ":" in address[0]:
@@ -169,6 +176,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, *, send_body: bool) -> None:
         self.server.on_request(self.path)
+        if self.server.latency:  # a remote server's round trip and page generation
+            time.sleep(self.server.latency)
         try:
             response = self.server.router.resolve(self.path)
         except Exception:
