@@ -39,6 +39,7 @@ STOCK_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 ARCHIVE_SETTINGS = {
     "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER},
     "DOWNLOADER_MIDDLEWARES": {"newsarchive.warc.capture.WarcCaptureMiddleware": 950},
+    "ITEM_PIPELINES": {"newsarchive.provenance.WarcPointerPipeline": 500},
     "NEWSARCHIVE_WARC_ENABLED": True,
 }
 NO_ARCHIVE_SETTINGS = {
@@ -88,6 +89,7 @@ def child(mode: str, out: str, url: str, spider: str) -> None:
         settings.update({"EXTENSIONS": {"scrapy_webarchive.extensions.WaczExporter": 543},
                          "SW_EXPORT_URI": str(out_dir / "wacz") + "/"})  # fmt: skip
     if spider == "timesca":  # the project spider runs with the project's settings
+        settings.pop("ITEM_PIPELINES", None)  # they include the pointer pipeline
         os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsarchive.settings")
         from scrapy.utils.project import get_project_settings
 
@@ -102,22 +104,24 @@ def child(mode: str, out: str, url: str, spider: str) -> None:
     else:
         crawler = process.create_crawler(SiteSpider)
         process.crawl(crawler, url=url)
-    started, cpu_started = time.perf_counter(), _cpu()
+    started, cpu_started, writer_started = time.perf_counter(), _cpu(), _cpu(resource.RUSAGE_CHILDREN)
     process.start()
     seconds, cpu = time.perf_counter() - started, _cpu() - cpu_started
+    writer_cpu = _cpu(resource.RUSAGE_CHILDREN) - writer_started  # the WARC writer process
     stats = crawler.stats.get_stats()
     print(json.dumps({
         "pages": stats.get("downloader/response_count", 0),
         "items": stats.get("item_scraped_count", 0),
         "seconds": seconds,
         "cpu": cpu,
+        "writer_cpu": writer_cpu,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "finish": stats.get("finish_reason"),
     }))  # fmt: skip
 
 
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)  # all threads of the crawl process
+def _cpu(who: int = resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)  # all threads of the crawl process, or its children
     return usage.ru_utime + usage.ru_stime
 
 

@@ -8,6 +8,11 @@ written. A pointer is ``{"filename", "offset", "length", "record_id"}``: the WAR
 ``WARC-Record-ID``. When the payload had been archived before, the record is a
 ``revisit`` and the pointer also has ``"revisit_of"`` (a pointer to the full record).
 Responses that were not archived (archiving off, HTTP cache hits) have no pointer.
+
+The writer process (:mod:`newsarchive.warc.writer_process`) writes records while the
+spider goes on, so a fresh pointer may still be a :class:`PendingPointer`;
+:class:`WarcPointerPipeline` holds each item until its records are on disk and fills the
+pointers in, so no item is exported before the records it points at exist.
 """
 
 from __future__ import annotations
@@ -16,17 +21,49 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred, succeed
 
 WARC_META = "newsarchive_warc"
 """``response.meta`` key of the response record's pointer (set by the WARC capture)."""
 
 
-def warc_pointer(response: Response) -> dict[str, Any] | None:
-    """The pointer to ``response``'s archived record, or ``None`` if it was not archived."""
+class PendingPointer:
+    """The pointer of a record still being written; :meth:`wait` gives it once written.
+
+    It resolves to ``None`` if the record could not be written (the crawl then stops).
+    """
+
+    __slots__ = ("done", "pointer", "_waiters")
+
+    def __init__(self) -> None:
+        self.done = False
+        self.pointer: dict[str, Any] | None = None
+        self._waiters: list[Deferred[dict[str, Any] | None]] = []
+
+    def resolve(self, pointer: dict[str, Any] | None) -> None:
+        self.done, self.pointer = True, pointer
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            waiter.callback(pointer)
+
+    def wait(self) -> Deferred[dict[str, Any] | None]:
+        if self.done:
+            return succeed(self.pointer)
+        waiter: Deferred[dict[str, Any] | None] = Deferred()
+        self._waiters.append(waiter)
+        return waiter
+
+
+def warc_pointer(response: Response) -> dict[str, Any] | PendingPointer | None:
+    """The pointer to ``response``'s archived record (pending while it is being
+    written), or ``None`` if it was not archived."""
     try:
         pointer = response.meta.get(WARC_META)
     except AttributeError:  # a response built without a request
         return None
+    if isinstance(pointer, PendingPointer):
+        return pointer if not pointer.done else (dict(pointer.pointer) if pointer.pointer else None)
     return dict(pointer) if pointer else None
 
 
@@ -42,3 +79,26 @@ def attach_warc_pointer(item: Any, response: Response, role: str) -> None:
         return
     adapter = ItemAdapter(item)
     adapter["warc"] = {**(adapter.get("warc") or {}), role: pointer}
+
+
+class WarcPointerPipeline:
+    """Holds an item until the records it points at are written, then fills them in.
+
+    Items without pending pointers pass straight through; a record that could not be
+    written leaves its role out (the crawl is stopping then, see the WARC capture).
+    """
+
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        adapter = ItemAdapter(item)
+        pointers = adapter.get("warc")
+        if not pointers or not any(isinstance(p, PendingPointer) for p in pointers.values()):
+            return item
+        written: dict[str, Any] = {}
+        for role, pointer in pointers.items():
+            if isinstance(pointer, PendingPointer):
+                pointer = await maybe_deferred_to_future(pointer.wait())
+                pointer = dict(pointer) if pointer else None
+            if pointer is not None:
+                written[role] = pointer
+        adapter["warc"] = written or None
+        return item

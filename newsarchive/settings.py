@@ -40,6 +40,9 @@ NEWSARCHIVE_WARC_DIR = "archive"
 NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 NEWSARCHIVE_WARC_DIGEST = "sha1"
 NEWSARCHIVE_WARC_REVISITS = True
+# Records are built and written by a writer process, on another core; items wait in
+# WarcPointerPipeline until the records they point at are on disk.
+NEWSARCHIVE_WARC_WRITER_PROCESS = True
 
 # Learns text repeated across most pages (ticker, header date, labels) for BoilerplatePipeline;
 # after HttpErrorMiddleware (50) so error pages are not learned from.
@@ -52,6 +55,7 @@ ITEM_PIPELINES = {
     "newsarchive.pipelines.CleanPipeline": 200,
     "newsarchive.pipelines.ValidatePipeline": 300,
     "newsarchive.pipelines.DedupePipeline": 400,
+    "newsarchive.provenance.WarcPointerPipeline": 500,
 }
 
 # Item cleaning (see README "Cleaning, boilerplate and duplicates").

@@ -235,3 +235,18 @@ def test_revisit_index_persists_and_forgets_missing_files(tmp_path: Path) -> Non
     assert again.lookup("sha1:BBB") is None  # its file is gone: never refer to it
     assert again.lookup("sha1:CCC") is None
     again.close()
+
+
+@pytest.mark.parametrize("level", [0, 1, 4, 6, 9])
+def test_gzip_members_are_standard_gzip_at_every_level(level: int) -> None:
+    from newsarchive.warc.writer import gzip_compressor, gzip_member
+
+    data = b"<p>Bishkek \xd0\x91\xd0\xb8\xd1\x88\xd0\xba\xd0\xb5\xd0\xba</p>\n" * 2000
+    one_shot = gzip_member(data, level)
+    streamed = gzip_compressor(level)
+    chunked = b"".join(streamed.compress(data[i : i + 7000]) for i in range(0, len(data), 7000)) + streamed.flush()
+    for member in (one_shot, chunked):
+        inflater = zlib.decompressobj(31)  # what warcio and every WARC reader use
+        assert inflater.decompress(member) == data
+        assert inflater.eof and not inflater.unused_data
+        assert (len(member) > len(data)) is (level == 0)  # 0 stores; any other level compresses

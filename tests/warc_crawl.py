@@ -16,7 +16,7 @@ from scrapy.crawler import CrawlerRunner
 from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 
-from newsarchive.provenance import WARC_META
+from newsarchive.provenance import WARC_META, PendingPointer
 from newsarchive.warc.capture import MIDDLEWARE_PATH, MIDDLEWARE_PRIORITY
 from newsarchive.warc.handler import HANDLER_PATH
 
@@ -26,6 +26,7 @@ BIN = Path(sys.executable).parent
 WARC_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_HANDLERS": {"http": HANDLER_PATH, "https": HANDLER_PATH},
     "DOWNLOADER_MIDDLEWARES": {MIDDLEWARE_PATH: MIDDLEWARE_PRIORITY},
+    "ITEM_PIPELINES": {"newsarchive.provenance.WarcPointerPipeline": 500},
 }
 
 Responder = Callable[[socket.socket, bytes], bool]
@@ -127,6 +128,7 @@ class Fetched:
     warc: dict[str, Any] | None
     meta: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    written_when_seen: bool = True  # the record was on disk when the callback ran
 
 
 class FetchSpider(scrapy.Spider):
@@ -146,8 +148,10 @@ class FetchSpider(scrapy.Spider):
             yield req.replace(callback=self.parse, errback=self.failed, dont_filter=True)
 
     def parse(self, response: scrapy.http.Response) -> None:
+        pointer = response.meta.get(WARC_META)
+        written = not isinstance(pointer, PendingPointer) or pointer.done
         self.results.append(
-            Fetched(response.url, response.status, response.body, response.meta.get(WARC_META), dict(response.meta))
+            Fetched(response.url, response.status, response.body, pointer, dict(response.meta), written_when_seen=written)
         )
 
     def failed(self, failure: Any) -> None:
@@ -182,7 +186,19 @@ async def crawl(warc_dir: Path, requests: Iterable[Any], **settings: Any) -> tup
     results: list[Fetched] = []
     crawler = runner.create_crawler(FetchSpider)
     await runner.crawl(crawler, requests=list(requests), results=results)
+    for fetched in results:  # records are all written once the crawl has ended
+        fetched.warc = written_pointer(fetched.warc)
+        if WARC_META in fetched.meta:
+            fetched.meta[WARC_META] = written_pointer(fetched.meta[WARC_META])
     return results, crawler.stats.get_stats()
+
+
+def written_pointer(pointer: Any) -> Any:
+    """A pointer as it is once its record is written (the writer process runs behind)."""
+    if isinstance(pointer, PendingPointer):
+        assert pointer.done, "the crawl ended before its records were written"
+        return pointer.pointer
+    return pointer
 
 
 @dataclass

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,8 @@ from urllib.parse import urldefrag
 from scrapy import signals
 from scrapy.core.downloader.handlers import http11 as _http11
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+
+from newsarchive.warc.archiver import WireExchange
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -47,21 +48,6 @@ HANDLER_PATH = "newsarchive.warc.handler.WireRecordingDownloadHandler"
 
 class WireCaptureUnavailable(RuntimeError):
     """This Scrapy/Twisted version does not expose what the wire capture needs."""
-
-
-@dataclass
-class WireExchange:
-    """What crossed the wire for one request, minus the response body."""
-
-    sent: bytes
-    """The request exactly as written to the socket: request line, headers, body."""
-    sent_at: datetime
-    """When its first byte was written (UTC)."""
-    status_line: bytes
-    """The response status line as received, e.g. ``HTTP/1.1 404 Not Found``."""
-    header_lines: list[bytes]
-    """Raw response header lines in order (continuation lines kept), without CRLF."""
-    peer_ip: str | None
 
 
 class _Tap:

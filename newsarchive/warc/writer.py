@@ -19,9 +19,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from newsarchive.warc.records import WarcRecord, warcinfo_record
+
+try:  # ISA-L: the same gzip format, about five times less CPU than zlib at a similar size
+    from isal import isal_zlib as _fast_zlib
+except ImportError:  # pragma: no cover - platforms without isal wheels use zlib
+    _fast_zlib = None
 
 logger = logging.getLogger(__name__)
 
@@ -160,12 +165,12 @@ class WarcWriter:
     def _write_member(self, record: WarcRecord) -> RecordLocation:
         assert self._fh is not None and self._path is not None
         fh, start = self._fh, self._size
-        compressor = zlib.compressobj(self.gzip_level, zlib.DEFLATED, 31)
         written = 0
         try:
             if record.length <= _WHOLE:
-                written = _write_all(fh, compressor.compress(record.to_bytes()) + compressor.flush())
+                written = _write_all(fh, gzip_member(record.to_bytes(), self.gzip_level))
             else:
+                compressor = gzip_compressor(self.gzip_level)
                 for chunk in record.chunks():
                     written += _write_all(fh, compressor.compress(chunk))
                 written += _write_all(fh, compressor.flush())
@@ -179,6 +184,25 @@ class WarcWriter:
             raise
         self._size = start + written
         return RecordLocation(self._path.name, start, written, record.record_id)
+
+
+def gzip_member(data: bytes, level: int = 6) -> bytes:
+    """``data`` as one gzip member; ``level`` as in zlib (0 stores, 1-9 compress)."""
+    if _fast_zlib is not None and level > 0:
+        return _fast_zlib.compress(data, _isal_level(level), 31)
+    return zlib.compress(data, level, 31)
+
+
+def gzip_compressor(level: int = 6) -> Any:
+    """A streaming compressor (``compress``/``flush``) writing one gzip member."""
+    if _fast_zlib is not None and level > 0:
+        return _fast_zlib.compressobj(_isal_level(level), _fast_zlib.DEFLATED, 31)
+    return zlib.compressobj(level, zlib.DEFLATED, 31)
+
+
+def _isal_level(level: int) -> int:
+    """ISA-L has levels 1-3: zlib's 1-2, 3-5 and 6-9 map onto them."""
+    return 1 if level <= 2 else 2 if level <= 5 else 3
 
 
 def _write_all(fh: BinaryIO, data: bytes) -> int:

@@ -1,0 +1,194 @@
+"""The writer process: WARC records are built, compressed and written beside the crawl.
+
+Why a process: a crawl is one Python thread, and hashing, gzip, record assembly and
+indexing cost about half a millisecond per page, which a thread cannot take off it (the
+GIL). Run in a child process, they use another core; the crawl only hands over each
+exchange (a small header and the body, down a pipe) and waits for the record's location
+before the spider sees the response, so every item still points at a record on disk.
+
+Messages are length-prefixed pickles between two processes of the same program; a body
+follows its ``archive`` message as raw bytes. The child answers each message in order.
+When its stdin closes without a ``close`` (the crawl was killed), it writes what it was
+sent, keeps the revisit index, and leaves the file ``.open`` as any killed writer would.
+
+    parent -> child: ("open", WarcSettings, prefix, info, log_level)
+                     ("archive", uri, WireExchange, truncated, body_length) + body
+                     ("close",)
+    child -> parent: ("ok", result) or ("error", description)
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import os
+import pickle
+import signal
+import struct
+import sys
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from twisted.internet.defer import Deferred
+from twisted.internet.protocol import ProcessProtocol
+from twisted.python.failure import Failure
+
+from newsarchive.warc.archiver import Archiver, Outcome, WarcSettings, WireExchange
+
+logger = logging.getLogger(__name__)
+
+_LENGTH = struct.Struct(">Q")
+
+
+class WriterProcessError(RuntimeError):
+    """The writer process failed a request, or is gone."""
+
+
+def _frame(message: tuple[Any, ...]) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _LENGTH.pack(len(data)) + data
+
+
+# -- the crawl's side --------------------------------------------------------------------
+
+
+class WriterProcess(ProcessProtocol):
+    """Talks to one writer process; every call returns a Deferred firing with its answer."""
+
+    def __init__(self) -> None:
+        self._waiting: collections.deque[tuple[Deferred[Any], int]] = collections.deque()
+        self.backlog = 0  # bytes sent and not answered yet
+        self._buffer = bytearray()
+        self._gone: str | None = None
+        self.ended: Deferred[None] = Deferred()
+        self.pid: int | None = None
+
+    @classmethod
+    def start(
+        cls, reactor: Any, settings: WarcSettings, prefix: str, info: list[tuple[str, str]], log_level: str | int
+    ) -> tuple[WriterProcess, Deferred[None]]:
+        """Spawn the child; returns the protocol and a Deferred for its ``open`` answer."""
+        protocol = cls()
+        env = dict(os.environ)
+        here = str(Path(__file__).resolve().parents[2])  # the newsarchive checkout or site-packages
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+        argv = [sys.executable, "-m", "newsarchive.warc.writer_process"]
+        process = reactor.spawnProcess(protocol, sys.executable, argv, env=env, childFDs={0: "w", 1: "r", 2: 2})
+        protocol.pid = process.pid
+        opened = protocol._send(("open", settings, prefix, info, log_level))
+        return protocol, opened
+
+    def archive(self, uri: str, wire: WireExchange, body: bytes, truncated: str | None) -> Deferred[Outcome]:
+        return self._send(("archive", uri, wire, truncated, len(body)), body)
+
+    def close(self) -> Deferred[list[str]]:
+        """Finish the file and the index; the child exits after answering."""
+        d = self._send(("close",))
+        self.transport.closeStdin()
+        return d
+
+    # -- plumbing --------------------------------------------------------------------
+
+    def _send(self, message: tuple[Any, ...], body: bytes = b"") -> Deferred[Any]:
+        d: Deferred[Any] = Deferred()
+        if self._gone is not None:
+            d.errback(WriterProcessError(self._gone))
+            return d
+        frame = _frame(message)
+        size = len(frame) + len(body)
+        self._waiting.append((d, size))
+        self.backlog += size
+        self.transport.write(frame)
+        if body:
+            self.transport.write(body)
+        return d
+
+    def outReceived(self, data: bytes) -> None:  # noqa: N802 - Twisted's name
+        buffer = self._buffer
+        buffer += data
+        while len(buffer) >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(buffer)
+            end = _LENGTH.size + size
+            if len(buffer) < end:
+                return
+            status, result = pickle.loads(bytes(buffer[_LENGTH.size : end]))
+            del buffer[:end]
+            d, size = self._waiting.popleft()
+            self.backlog -= size
+            if status == "ok":
+                d.callback(result)
+            else:
+                d.errback(WriterProcessError(result))
+
+    def processEnded(self, reason: Failure) -> None:  # noqa: N802 - Twisted's name
+        code, sig = getattr(reason.value, "exitCode", None), getattr(reason.value, "signal", None)
+        how = f"killed by signal {sig}" if sig else f"exit code {code}"
+        self._gone = f"the WARC writer process (pid {self.pid}) ended ({how})"
+        while self._waiting:
+            d, size = self._waiting.popleft()
+            self.backlog -= size
+            d.errback(WriterProcessError(self._gone))
+        self.ended.callback(None)
+
+
+# -- the writer's side ---------------------------------------------------------------------
+
+
+def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
+    data = stream.read(size)
+    if len(data) < size:
+        return None  # the crawl is gone
+    return data
+
+
+def serve(requests: BinaryIO, answers: BinaryIO) -> int:
+    """Answer the crawl's messages until ``close`` or end of input; returns an exit code."""
+    archiver: Archiver | None = None
+    while True:
+        head = _read_exactly(requests, _LENGTH.size)
+        message = None if head is None else _read_exactly(requests, _LENGTH.unpack(head)[0])
+        if message is None:
+            if archiver is not None:
+                logger.warning("The crawl stopped without closing %s; it stays .open", archiver.writer.current_path)
+                archiver.abandon()
+            return 1
+        kind, *args = pickle.loads(message)
+        try:
+            if kind == "archive":
+                uri, wire, truncated, length = args
+                body = _read_exactly(requests, length) if length else b""
+                if body is None:
+                    continue  # cut off mid-body: the loop ends at the next read
+                assert archiver is not None, "archive before open"
+                result: Any = archiver.archive(uri, wire, body, truncated)
+            elif kind == "open":
+                settings, prefix, info, log_level = args
+                logging.getLogger().setLevel(log_level)
+                archiver = Archiver(settings, prefix, info)
+                result = None
+            elif kind == "close":
+                result = archiver.close() if archiver is not None else []
+            else:
+                raise ValueError(f"unknown message {kind!r}")
+            answer = ("ok", result)
+        except Exception as exc:
+            logger.exception("WARC writer failed on %r", kind)
+            answer = ("error", f"{type(exc).__name__}: {exc}")
+        answers.write(_frame(answer))
+        answers.flush()
+        if kind == "close":
+            return 0
+
+
+def main() -> int:
+    # Ctrl-C reaches the whole process group: the crawl shuts down cleanly and then
+    # sends ``close``, so the writer must not die first.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print must not corrupt the answers
+    logging.basicConfig(stream=sys.stderr, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    return serve(sys.stdin.buffer, answers)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""The writer process: records written beside the crawl, items held until their records
+exist, and every way it can end (closed, killed, Ctrl-C, died) leaves a sound archive."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_twisted
+import scrapy
+
+from conftest import REPO_ROOT
+from warc_crawl import FetchSpider, RawServer, all_records, crawl, raw, read_records, tool, warc_files
+
+PAGES = [f"/page/{n}" for n in range(12)]
+
+
+def ok(body: bytes) -> bytes:
+    return b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def site(pages: list[str] = PAGES) -> RawServer:
+    return RawServer({path: raw(ok(b"<p>%s</p>" % path.encode() * 40)) for path in pages})
+
+
+def summary(directory: Path) -> list[tuple[str, str | None, str | None]]:
+    """What the archive holds, independent of ids, dates and file names."""
+    return sorted(
+        (r.rec_type, r.uri.split("/", 3)[-1] if r.uri else None, r.get("WARC-Payload-Digest"))
+        for r in all_records(directory)
+        if r.rec_type != "warcinfo"
+    )
+
+
+@pytest_twisted.ensureDeferred
+async def test_inline_process_and_no_backlog_write_the_same_archive(tmp_path: Path) -> None:
+    archives = {}
+    with site() as server:
+        urls = [server.url + p for p in PAGES]
+        for name, settings in {
+            "process": {},
+            "inline": {"NEWSARCHIVE_WARC_WRITER_PROCESS": False},
+            "no-backlog": {"NEWSARCHIVE_WARC_BACKLOG": 0},
+        }.items():
+            results, stats = await crawl(tmp_path / name, urls, **settings)
+            assert stats["newsarchive/warc/records/response"] == len(PAGES)
+            assert stats["newsarchive/warc/files"] == 1
+            assert all(f.warc and f.warc["filename"].endswith(".warc.gz") for f in results)
+            assert tool("warcio", "check", *map(str, warc_files(tmp_path / name))).returncode == 0
+            assert (tmp_path / name / "index.cdxj").read_text().count("\n") == len(PAGES)
+            archives[name] = summary(tmp_path / name)
+            if name == "no-backlog":  # nothing may be behind: each response waits for its record
+                assert all(f.written_when_seen for f in results)
+    assert archives["process"] == archives["inline"] == archives["no-backlog"]
+    assert len(archives["process"]) == 2 * len(PAGES)
+
+
+@pytest_twisted.ensureDeferred
+async def test_without_the_pointer_pipeline_responses_wait_for_their_records(tmp_path: Path) -> None:
+    with site() as server:
+        results, _ = await crawl(tmp_path, [server.url + p for p in PAGES], ITEM_PIPELINES={})
+    assert all(f.written_when_seen and f.warc for f in results)
+
+
+class KillWriterSpider(FetchSpider):
+    """Kills the writer process once it has written a record, as the OOM killer might."""
+
+    killed = False
+
+    def parse(self, response: scrapy.http.Response) -> None:
+        super().parse(response)
+        if not self.killed and self.results[-1].written_when_seen:
+            self.killed = True
+            (capture,) = [m for m in self.crawler.engine.downloader.middleware.middlewares
+                          if type(m).__name__ == "WarcCaptureMiddleware"]  # fmt: skip
+            os.kill(capture._process.pid, signal.SIGKILL)
+
+
+@pytest_twisted.ensureDeferred
+async def test_a_dead_writer_stops_the_crawl_and_keeps_what_it_wrote(tmp_path: Path) -> None:
+    from scrapy.crawler import CrawlerRunner
+    from scrapy.settings import Settings
+
+    from warc_crawl import WARC_SETTINGS
+
+    pages = [f"/page/{n}" for n in range(60)]
+    with site(pages) as server:
+        settings = Settings({"NEWSARCHIVE_WARC_DIR": str(tmp_path), "CONCURRENT_REQUESTS": 1,
+                             "DOWNLOAD_DELAY": 0.05, "LOG_LEVEL": "WARNING", **WARC_SETTINGS})  # fmt: skip
+        runner = CrawlerRunner(settings)
+        crawler = runner.create_crawler(KillWriterSpider)
+        results: list[Any] = []
+        await runner.crawl(crawler, requests=[server.url + p for p in pages], results=results)
+    stats = crawler.stats.get_stats()
+    assert stats["finish_reason"] == "warc_write_failed"
+    assert stats["newsarchive/warc/write_errors"] == 1
+    assert len(results) < len(pages)  # stopped, not carried on unrecorded
+    (left,) = tmp_path.glob("*.warc.gz.open")  # the writer never finished it
+    check = tool("warcio", "check", str(left))
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert any(r.rec_type == "response" for r in read_records(left))
+
+
+@pytest.mark.slow
+def test_ctrl_c_closes_the_archive_cleanly(sample_site: Any, tmp_path: Path) -> None:
+    """Ctrl-C reaches the writer too (same process group); it must outlive the crawl's
+    graceful shutdown and close, rename and index the file."""
+    out = tmp_path / "job"
+    args = [sys.executable, "-m", "newsarchive", "crawl", "timesca", "--out", str(out),
+            "-a", f"base_url={sample_site.url}", "--log-level", "INFO",
+            "-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS=1"]  # fmt: skip
+    proc = subprocess.Popen(args, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)  # fmt: skip
+    items = out / "items.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (items.exists() and items.read_bytes().count(b"\n") >= 3):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole foreground group
+    _, stderr = proc.communicate(timeout=60)
+    log = stderr.decode()
+    assert "shutting down gracefully" in log
+    assert not list((out / "warc").glob("*.open")), log[-3000:]
+    (warc,) = (out / "warc").glob("*.warc.gz")
+    assert tool("warcio", "check", str(warc)).returncode == 0
+    exported = [json.loads(line) for line in items.read_text().splitlines()]
+    assert exported and all(item["warc"]["response"]["filename"] == warc.name for item in exported)
+    indexed = (out / "warc" / "index.cdxj").read_text().splitlines()
+    assert len(indexed) == sum(1 for r in all_records(out / "warc") if r.rec_type in ("response", "revisit"))
+
+
+def test_writer_answers_in_order_and_leaves_the_file_open_when_the_crawl_vanishes(tmp_path: Path) -> None:
+    import io
+    import pickle
+    from datetime import datetime, timezone
+
+    from newsarchive.warc.archiver import WarcSettings, WireExchange
+    from newsarchive.warc.writer_process import _LENGTH, _frame, serve
+
+    def wire(path: str) -> WireExchange:
+        sent = f"GET {path} HTTP/1.1\r\nHost: example.com\r\n\r\n".encode()
+        return WireExchange(sent, datetime.now(timezone.utc), b"HTTP/1.1 200 OK", [b"Content-Type: text/html"], None)
+
+    body = b"<p>same payload</p>"
+    messages = [_frame(("open", WarcSettings(directory=tmp_path), "t", [("software", "test")], "WARNING"))]
+    for path in ("/a", "/b"):
+        messages.append(_frame(("archive", f"http://example.com{path}", wire(path), None, len(body))) + body)
+    messages.append(_frame(("nonsense",)))
+    answers = io.BytesIO()
+    assert serve(io.BytesIO(b"".join(messages)), answers) == 1  # input ended without "close"
+    data, replies = answers.getvalue(), []
+    while data:
+        (size,) = _LENGTH.unpack_from(data)
+        replies.append(pickle.loads(data[_LENGTH.size : _LENGTH.size + size]))
+        data = data[_LENGTH.size + size :]
+    assert [status for status, _ in replies] == ["ok", "ok", "ok", "error"]
+    first, second = replies[1][1], replies[2][1]
+    assert (first.rec_type, second.rec_type) == ("response", "revisit")  # same payload twice
+    assert second.pointer["revisit_of"]["record_id"] == first.pointer["record_id"]
+    assert "unknown message 'nonsense'" in replies[3][1]
+    (left,) = tmp_path.glob("*.warc.gz.open")
+    assert [r.rec_type for r in read_records(left)] == ["warcinfo", "response", "request", "revisit", "request"]
