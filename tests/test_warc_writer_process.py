@@ -148,7 +148,7 @@ def test_writer_answers_in_order_and_leaves_the_file_open_when_the_crawl_vanishe
         return WireExchange(sent, datetime.now(timezone.utc), b"HTTP/1.1 200 OK", [b"Content-Type: text/html"], None)
 
     body = b"<p>same payload</p>"
-    messages = [_frame(("open", WarcSettings(directory=tmp_path), "t", [("software", "test")], "WARNING"))]
+    messages = [_frame(("open", WarcSettings(directory=tmp_path), "t", [("software", "test")], {"level": "WARNING"}))]
     for path in ("/a", "/b"):
         messages.append(_frame(("archive", f"http://example.com{path}", wire(path), None, len(body))) + body)
     messages.append(_frame(("nonsense",)))
@@ -166,3 +166,14 @@ def test_writer_answers_in_order_and_leaves_the_file_open_when_the_crawl_vanishe
     assert "unknown message 'nonsense'" in replies[3][1]
     (left,) = tmp_path.glob("*.warc.gz.open")
     assert [r.rec_type for r in read_records(left)] == ["warcinfo", "response", "request", "revisit", "request"]
+
+
+@pytest_twisted.ensureDeferred
+async def test_the_writer_logs_where_the_crawl_logs(tmp_path: Path) -> None:
+    log = tmp_path / "crawl.log"
+    with site() as server:
+        await crawl(tmp_path / "warc", [server.url + p for p in PAGES], LOG_FILE=str(log), LOG_LEVEL="INFO",
+                    LOG_FORMAT="%(levelname)s|%(name)s|%(message)s")  # fmt: skip
+    lines = log.read_text().splitlines()
+    assert any(line.startswith("INFO|newsarchive.warc.writer|Closed WARC file") for line in lines), lines
+    assert any(line.startswith("INFO|newsarchive.warc.archiver|Indexed ") for line in lines), lines

@@ -12,6 +12,7 @@ into ``index.cdxj`` beside it, without reading the file back.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -92,7 +93,8 @@ class WarcSettings:
             gzip_level=settings.getint("NEWSARCHIVE_WARC_GZIP_LEVEL", 6),
             index=settings.getbool("NEWSARCHIVE_WARC_INDEX", True),
             operator=settings.get("NEWSARCHIVE_WARC_OPERATOR") or "",
-            writer_process=settings.getbool("NEWSARCHIVE_WARC_WRITER_PROCESS", True),
+            # A child process that inherits pipes needs POSIX; elsewhere, work in-process.
+            writer_process=settings.getbool("NEWSARCHIVE_WARC_WRITER_PROCESS", True) and os.name == "posix",
             backlog=settings.getint("NEWSARCHIVE_WARC_BACKLOG", 32 * 1024 * 1024),
         )
 

@@ -36,7 +36,7 @@ from newsarchive.fetch_time import FETCHED_AT_META
 from newsarchive.provenance import WARC_META, PendingPointer, WarcPointerPipeline
 from newsarchive.warc.archiver import Archiver, Outcome, WarcSettings
 from newsarchive.warc.handler import HANDLER_PATH, WIRE_META, WireExchange, check_internals
-from newsarchive.warc.writer_process import WriterProcess
+from newsarchive.warc.writer_process import WriterProcess, log_settings
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -128,7 +128,7 @@ class WarcCaptureMiddleware:
         if settings.writer_process:
             # Started now, so the child's start-up overlaps Scrapy's own.
             self._process, opened = WriterProcess.start(
-                _reactor(), settings, self._prefix(), self._warcinfo(), crawler.settings.get("LOG_LEVEL") or "DEBUG"
+                _reactor(), settings, self._prefix(), self._warcinfo(), log_settings(crawler.settings)
             )
             opened.addErrback(self._writer_failed)
 

@@ -11,7 +11,7 @@ follows its ``archive`` message as raw bytes. The child answers each message in 
 When its stdin closes without a ``close`` (the crawl was killed), it writes what it was
 sent, keeps the revisit index, and leaves the file ``.open`` as any killed writer would.
 
-    parent -> child: ("open", WarcSettings, prefix, info, log_level)
+    parent -> child: ("open", WarcSettings, prefix, info, logging settings)
                      ("archive", uri, WireExchange, truncated, body_length) + body
                      ("close",)
     child -> parent: ("ok", result) or ("error", description)
@@ -65,9 +65,13 @@ class WriterProcess(ProcessProtocol):
 
     @classmethod
     def start(
-        cls, reactor: Any, settings: WarcSettings, prefix: str, info: list[tuple[str, str]], log_level: str | int
+        cls, reactor: Any, settings: WarcSettings, prefix: str, info: list[tuple[str, str]], log: dict[str, Any]
     ) -> tuple[WriterProcess, Deferred[None]]:
-        """Spawn the child; returns the protocol and a Deferred for its ``open`` answer."""
+        """Spawn the child; returns the protocol and a Deferred for its ``open`` answer.
+
+        ``log`` holds Scrapy's ``LOG_*`` settings (see :func:`log_settings`), so the
+        writer logs where and how the crawl does.
+        """
         protocol = cls()
         env = dict(os.environ)
         here = str(Path(__file__).resolve().parents[2])  # the newsarchive checkout or site-packages
@@ -75,7 +79,7 @@ class WriterProcess(ProcessProtocol):
         argv = [sys.executable, "-m", "newsarchive.warc.writer_process"]
         process = reactor.spawnProcess(protocol, sys.executable, argv, env=env, childFDs={0: "w", 1: "r", 2: 2})
         protocol.pid = process.pid
-        opened = protocol._send(("open", settings, prefix, info, log_level))
+        opened = protocol._send(("open", settings, prefix, info, log))
         return protocol, opened
 
     def archive(self, uri: str, wire: WireExchange, body: bytes, truncated: str | None) -> Deferred[Outcome]:
@@ -134,6 +138,31 @@ class WriterProcess(ProcessProtocol):
 # -- the writer's side ---------------------------------------------------------------------
 
 
+def log_settings(settings: Any) -> dict[str, Any]:
+    """The Scrapy ``LOG_*`` settings the writer process follows."""
+    return {
+        "enabled": settings.getbool("LOG_ENABLED", True),
+        "level": settings.get("LOG_LEVEL") or "DEBUG",
+        "file": settings.get("LOG_FILE") or None,
+        "encoding": settings.get("LOG_ENCODING") or "utf-8",
+        "format": settings.get("LOG_FORMAT") or "%(asctime)s [%(name)s] %(levelname)s: %(message)s",
+        "datefmt": settings.get("LOG_DATEFORMAT") or "%Y-%m-%d %H:%M:%S",
+    }
+
+
+def _configure_logging(log: dict[str, Any]) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    if log.get("file"):  # appended to, like the crawl's own log
+        handler: logging.Handler = logging.FileHandler(log["file"], mode="a", encoding=log["encoding"])
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(log.get("format"), log.get("datefmt")))
+    root.addHandler(handler)
+    root.setLevel(log.get("level", "INFO") if log.get("enabled", True) else logging.CRITICAL + 1)
+
+
 def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
     data = stream.read(size)
     if len(data) < size:
@@ -162,8 +191,8 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> int:
                 assert archiver is not None, "archive before open"
                 result: Any = archiver.archive(uri, wire, body, truncated)
             elif kind == "open":
-                settings, prefix, info, log_level = args
-                logging.getLogger().setLevel(log_level)
+                settings, prefix, info, log = args
+                _configure_logging(log)
                 archiver = Archiver(settings, prefix, info)
                 result = None
             elif kind == "close":
@@ -186,7 +215,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print must not corrupt the answers
-    logging.basicConfig(stream=sys.stderr, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    _configure_logging({})
     return serve(sys.stdin.buffer, answers)
 
 
