@@ -3,9 +3,9 @@
 It sits next to the download handler (before decompression, redirects and retries), so
 it sees every response as received: redirect hops, 4xx/5xx, retried attempts,
 ``robots.txt``. Each exchange goes to the :class:`~newsarchive.warc.archiver.Archiver`,
-which writes a ``response`` (or ``revisit``) record and a ``request`` record; the
-response reaches the spider only once its record is on disk, with
-``response.meta[WARC_META]`` pointing at it (see :mod:`newsarchive.provenance`).
+which writes a ``response`` (or ``revisit``) record and a ``request`` record, and
+``response.meta[WARC_META]`` points at the response record (see
+:mod:`newsarchive.provenance`).
 Responses that did not come off the wire now (HTTP cache hits, other schemes) are not
 archived and carry no pointer.
 
