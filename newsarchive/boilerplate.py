@@ -22,6 +22,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -133,11 +134,16 @@ def strip_boilerplate_counted(
     patterns: Sequence[str | re.Pattern[str]] | None = None,
     *,
     builtin: bool = True,
+    tickers: bool = True,
 ) -> tuple[str, int]:
-    """Like :func:`strip_boilerplate`, also returning how many fragments were removed."""
+    """Like :func:`strip_boilerplate`, also returning how many fragments were removed.
+
+    ``tickers=False`` skips the ticker scan, for text a previous call already scanned
+    and left unchanged (the scan is the costly part).
+    """
     if not text:
         return text, 0
-    out, removed = _strip_tickers(text)
+    out, removed = _strip_tickers(text) if tickers else (text, 0)
     regexes: tuple[re.Pattern[str], ...] = BUILTIN_PATTERNS if builtin else ()
     regexes += compile_patterns(patterns)
     for regex in regexes:
@@ -215,7 +221,7 @@ BLOCK_TAGS = frozenset(
 SKIP_TAGS = frozenset("head script style noscript template svg math iframe object select".split())
 _BLOCK_CLASS = re.compile(r"ticker|marquee", re.IGNORECASE)
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _WS = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 
@@ -229,7 +235,7 @@ def block_key(text: str, *, mask_digits: bool = True) -> str:
     if text.isascii():
         key = " ".join(text.lower().split())
     else:
-        key = " ".join(unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold().split())
+        key = " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold().split())
     if mask_digits and _DIGITS.search(key):
         key = _DIGITS.sub("0", key)
     return key
@@ -244,36 +250,42 @@ def iter_blocks(root: Any) -> list[str]:
     """
     blocks: list[str] = []
     buf: list[str] = []
-
-    def flush() -> None:
-        if buf:
-            text = " ".join("".join(buf).split())
-            if text:
-                blocks.append(text)
-            buf.clear()
-
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         tag = el.tag
         if tag.__class__ is not str:  # comment / processing instruction: only its tail counts
-            if el.tail:
-                buf.append(el.tail)
-            continue
-        is_block = tag in BLOCK_TAGS or (tag == "span" and _BLOCK_CLASS.search(el.get("class") or "") is not None)
-        if event == "start":
-            if is_block:
-                flush()
-            if tag in SKIP_TAGS:
-                walker.skip_subtree()
-            elif el.text:
-                buf.append(el.text)
+            text = el.tail
         else:
-            if is_block:
-                flush()
-            if el.tail and el is not root:
-                buf.append(el.tail)
-    flush()
+            # This loop runs for every start and end tag: keep the common case cheap.
+            if buf and (tag in BLOCK_TAGS or (tag == "span" and _is_ticker(el))):
+                _flush(buf, blocks)
+            if event == "start":
+                if tag in SKIP_TAGS:
+                    walker.skip_subtree()
+                    continue
+                text = el.text
+            elif el is not root:
+                text = el.tail
+            else:
+                continue
+        # Space before a block's first word changes nothing: collect from its first word.
+        if text and (buf or not text.isspace()):
+            buf.append(text)
+    _flush(buf, blocks)
     return blocks
+
+
+def _is_ticker(el: Any) -> bool:
+    """A ``span`` that scrolls its own line (a ticker item) is a block of its own."""
+    return _BLOCK_CLASS.search(el.get("class") or "") is not None
+
+
+def _flush(buf: list[str], blocks: list[str]) -> None:
+    """Close the block collected in ``buf``: its text, spacing normalised, if any."""
+    text = " ".join("".join(buf).split())
+    if text:
+        blocks.append(text)
+    buf.clear()
 
 
 class RepeatedBlockLearner:
@@ -371,7 +383,19 @@ class RepeatedBlockLearner:
         return len(self._counts)
 
     def _key(self, text: str) -> str:
-        return block_key(text, mask_digits=self.mask_digits)
+        if len(text) > self.max_block_chars:  # prose: seen once, not worth remembering
+            return block_key(text, mask_digits=self.mask_digits)
+        return _cached_block_key(text, self.mask_digits)
+
+
+@lru_cache(maxsize=8192)
+def _cached_block_key(text: str, mask_digits: bool) -> str:
+    """:func:`block_key`, remembered.
+
+    Learning is about blocks that recur on every page, and the pipeline asks again
+    about the lines of the items those pages gave.
+    """
+    return block_key(text, mask_digits=mask_digits)
 
 
 def remove_learned_counted(text: str, learner: RepeatedBlockLearner) -> tuple[str, int]:

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 from w3lib.html import remove_tags, replace_entities
 
-# Invisible characters that only break words apart or glue them: dropped outright.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+# Invisible characters that only break words apart or glue them: dropped outright
+# (a regex: much faster than ``str.translate`` on a whole article body).
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _TAG_HINT = re.compile(r"<\s*/?\s*[A-Za-z!]")
@@ -47,7 +48,7 @@ def clean_text(text: str | None, *, paragraphs: bool = False) -> str | None:
         text = remove_tags(text)
     if "&" in text:
         text = replace_entities(text, remove_illegal=False)
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     text = _CONTROL.sub("", text)
     if paragraphs:
         parts = (_SPACES.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))

@@ -35,6 +35,8 @@ from collections.abc import Iterator, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone as dt_timezone, tzinfo
+from functools import cached_property
+from itertools import islice
 
 import parsel
 from cssselect import SelectorError
@@ -137,6 +139,7 @@ def extract_published(
         sel = html if isinstance(html, parsel.Selector) else parsel.Selector(text=html or "<html/>")
     except (ValueError, TypeError, etree.LxmlError):
         return NOT_FOUND
+    page = _Page(sel)
 
     def parse(raw: str | None) -> datetime | None:
         if not raw or not raw.strip():
@@ -146,10 +149,10 @@ def extract_published(
 
     steps = (
         ("selector", lambda: _from_selector(sel, selector) if selector else ()),
-        ("json-ld", lambda: _from_json_ld(sel)),
-        ("meta", lambda: _from_meta(sel)),
-        ("time", lambda: _from_time(sel)),
-        ("text", lambda: _from_text(sel)),
+        ("json-ld", lambda: _from_json_ld(page.tree)),
+        ("meta", lambda: _from_meta(page.tree)),
+        ("time", lambda: _from_time(page.tree, page.chrome)),
+        ("text", lambda: _from_text(page.tree, page.chrome)),
     )
     stated: FoundDate | None = None  # a date the page states but that does not parse
     for index, (source, candidates) in enumerate(steps):
@@ -174,6 +177,38 @@ def extract_published(
         if value is not None:
             return FoundDate(value, raw, "htmldate")
     return NOT_FOUND
+
+
+class _Page:
+    """The lxml tree the sources query, and its site chrome, each worked out once.
+
+    The sources walk the tree with precompiled XPath (below) rather than through parsel
+    selectors: a page is queried dozens of times and a ``Selector`` per node adds up.
+    """
+
+    def __init__(self, sel: parsel.Selector) -> None:
+        self.sel = sel
+
+    @cached_property
+    def tree(self) -> etree._Element:
+        """What ``sel.xpath()`` would search; raises like it for a JSON selector."""
+        sel = self.sel
+        if sel.type not in ("html", "xml", "text"):
+            raise ValueError(f"Cannot use xpath on a Selector of type {sel.type!r}")
+        if sel.type == "text":
+            return parsel.Selector(text=str(sel.root), type="html").root
+        if isinstance(sel.root, etree._Element):
+            return sel.root
+        return etree.Element("html")  # a bare string: nothing to find
+
+    @cached_property
+    def chrome(self) -> set[etree._Element]:
+        """Site chrome (steps "time" and "text" both skip it).
+
+        Holding the element proxies keeps lxml from recycling them, so membership tests
+        on nodes reached later are reliable.
+        """
+        return set(_chrome_nodes(self.tree))
 
 
 _STRUCTURED = ("json-ld", "meta", "time")
@@ -209,7 +244,7 @@ def _from_selector(sel: parsel.Selector, query: str) -> Iterator[str]:
             texts = [node.root]
         else:
             texts = [node.attrib[a] for a in ("datetime", "content", "title") if node.attrib.get(a)]
-            texts.append(_text_of(node))
+            texts.append(_text_of(node.root))
         for text in texts:
             yield text
             # "Posted on December 7, 2025 by Jane" does not parse whole; its date does.
@@ -218,9 +253,9 @@ def _from_selector(sel: parsel.Selector, query: str) -> Iterator[str]:
                     yield match.group(0)
 
 
-def _from_json_ld(sel: parsel.Selector) -> Iterator[str]:
+def _from_json_ld(tree: etree._Element) -> Iterator[str]:
     ranked: list[tuple[int, int, str]] = []
-    for script in sel.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]/text()').getall():
+    for script in _LD_JSON_TEXTS(tree):
         try:
             data = json.loads(_unwrap(script), strict=False)
         except ValueError:
@@ -263,12 +298,12 @@ def _walk_json(data: object, depth: int = 0) -> Iterator[dict]:
                 yield from _walk_json(data[key], depth + 1)
 
 
-def _from_meta(sel: parsel.Selector) -> Iterator[str]:
+def _from_meta(tree: etree._Element) -> Iterator[str]:
     ranked: list[tuple[int, int, str]] = []
-    for meta in sel.xpath("//meta[@content]"):
-        content = meta.attrib.get("content", "")
+    for meta in _META_WITH_CONTENT(tree):
+        content = meta.get("content", "")
         for attr in ("property", "name", "itemprop", "http-equiv"):
-            key = (meta.attrib.get(attr) or "").strip().lower()
+            key = (meta.get(attr) or "").strip().lower()
             if key in _META_RANK:
                 ranked.append((_META_RANK[key], len(ranked), content))
             elif key == "parsely-page":
@@ -278,17 +313,16 @@ def _from_meta(sel: parsel.Selector) -> Iterator[str]:
                     continue
                 if isinstance(page, dict) and isinstance(page.get("pub_date"), str):
                     ranked.append((_META_RANK["parsely-pub-date"], len(ranked), page["pub_date"]))
-    for node in sel.xpath('//*[not(self::meta)][translate(@itemprop, "DATEPUBLISHED", "datepublished")="datepublished"]'):
-        value = node.attrib.get("content") or node.attrib.get("datetime") or _text_of(node)
+    for node in _ITEMPROP_PUBLISHED(tree):
+        value = node.get("content") or node.get("datetime") or _text_of(node)
         ranked.append((_META_RANK["datepublished"], len(ranked), value))
     for _, _, value in sorted(ranked):
         yield value
 
 
-def _from_time(sel: parsel.Selector) -> Iterator[str]:
-    chrome = _chrome_set(sel)
+def _from_time(tree: etree._Element, chrome: set[etree._Element]) -> Iterator[str]:
     scored: list[tuple[int, int, str]] = []
-    for order, node in enumerate(sel.xpath("//time[@datetime]|//time[@pubdate]|//*[@pubdate][@datetime]")):
+    for order, node in enumerate(_TIME_NODES(tree)):
         if _in_chrome(node, chrome):
             continue
         own, around = _own_labels(node), _labels(node, levels=2)
@@ -303,26 +337,25 @@ def _from_time(sel: parsel.Selector) -> Iterator[str]:
         score = 0
         if published:
             score -= 4
-        if node.xpath("ancestor::article|ancestor::main|ancestor::*[contains(@class,'entry-meta') or contains(@class,'byline') or contains(@class,'post-meta') or contains(@class,'article')]"):
+        if _STORY_ANCESTORS(node):
             score -= 2
-        raw = node.attrib.get("datetime") or _text_of(node)
+        raw = node.get("datetime") or _text_of(node)
         scored.append((score, order, raw))
     for _, _, raw in sorted(scored):
         yield raw
 
 
-def _from_text(sel: parsel.Selector) -> Iterator[str]:
+def _from_text(tree: etree._Element, chrome: set[etree._Element]) -> Iterator[str]:
     """Dates printed in byline-like elements, then right after the headline."""
-    chrome = _chrome_set(sel)
     seen: list[str] = []
-    blocks: list[parsel.Selector] = []
-    for node in sel.xpath("//body//*[@class or @id][not(self::script or self::style)]"):
-        if _BYLINE.search(_own_labels(node)) and not _CHANGED.search(_own_labels(node)):
+    blocks: list[etree._Element] = []
+    for node in _LABELLED_BODY_NODES(tree):
+        labels = _own_labels(node)
+        if _BYLINE.search(labels) and not _CHANGED.search(labels):
             blocks.append(node)
-    headline = sel.xpath("(//h1)[1]")
-    if headline:
-        blocks.extend(headline.xpath("following::*[position() <= 12]"))
-        blocks.extend(headline.xpath("ancestor::*[position() <= 2]"))
+    for headline in _FIRST_H1(tree):
+        blocks.extend(_AFTER_HEADLINE(headline))
+        blocks.extend(_HEADLINE_WRAPPERS(headline))
     relative: list[str] = []  # "2 hours ago" is typical of news-feed widgets: try last
     for node in blocks:
         if _in_chrome(node, chrome):
@@ -373,59 +406,75 @@ def _from_htmldate(sel: parsel.Selector, url: str | None,
 
 # --------------------------------------------------------------------------- chrome
 
-def _labels(node: parsel.Selector, levels: int) -> str:
-    """Class/id/itemprop of the node and its ``levels`` nearest ancestors."""
-    parts = [_own_labels(node)]
-    for ancestor in node.xpath(f"ancestor::*[position() <= {levels}]"):
-        parts.append(_own_labels(ancestor))
-    return " ".join(parts)
+def _labels(node: etree._Element, levels: int) -> str:
+    """Class/id/itemprop of the node and its ``levels`` nearest ancestors (outermost first)."""
+    ancestors = list(islice(node.iterancestors(), levels))
+    return " ".join([_own_labels(node), *(_own_labels(a) for a in reversed(ancestors))])
 
 
-def _own_labels(node: parsel.Selector) -> str:
-    attrib = node.attrib
-    return " ".join(filter(None, (attrib.get("class"), attrib.get("id"), attrib.get("itemprop"))))
+def _own_labels(node: etree._Element) -> str:
+    return " ".join(filter(None, (node.get("class"), node.get("id"), node.get("itemprop"))))
 
 
 def _chrome_nodes(root: etree._Element) -> list[etree._Element]:
-    """Site chrome that can hold a render date (see the module docstring)."""
+    """Outermost site chrome that can hold a render date (see the module docstring).
+
+    What lies inside a chrome element goes with it, so its subtree is not searched.
+    """
     found = []
-    for node in root.iter(etree.Element):
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in ("html", "body", "article", "main"):
-            continue
-        labels = " ".join(filter(None, (node.get("class"), node.get("id"))))
-        if _RENDER_DATE.search(labels):
+    walker = etree.iterwalk(root, events=("start",))
+    for _, node in walker:
+        if _is_chrome(node):
             found.append(node)
-            continue
-        if not (tag in ("header", "nav", "footer") or _CHROME.search(labels)):
-            continue
-        if _ARTICLE_PART.search(labels):  # "entry-header", "post-footer": the story's own
-            continue
-        if any(a.tag in ("article", "main") for a in node.iterancestors()):
-            continue
-        if node.find(".//h1") is not None or node.find(".//article") is not None:
-            continue
-        found.append(node)
-    # drop nested duplicates so callers can remove each once
-    outer = set(found)
-    return [n for n in found if not any(a in outer for a in n.iterancestors())]
+            walker.skip_subtree()
+    return found
 
 
-def _chrome_set(sel: parsel.Selector) -> set[etree._Element]:
-    # Holding the element proxies keeps lxml from recycling them, so membership tests
-    # on nodes reached later through parsel are reliable.
-    root = sel.root
-    if not isinstance(root, etree._Element):
-        return set()
-    return set(_chrome_nodes(root))
-
-
-def _in_chrome(node: parsel.Selector, chrome: set[etree._Element]) -> bool:
-    element = node.root
-    if not isinstance(element, etree._Element) or not chrome:
+def _is_chrome(node: etree._Element) -> bool:
+    """Whether ``node`` is site chrome (see the module docstring)."""
+    tag = node.tag if isinstance(node.tag, str) else ""
+    if tag in ("html", "body", "article", "main"):
         return False
-    return element in chrome or any(a in chrome for a in element.iterancestors())
+    labels = " ".join(filter(None, (node.get("class"), node.get("id"))))
+    if _RENDER_DATE.search(labels):
+        return True
+    if not (tag in ("header", "nav", "footer") or _CHROME.search(labels)):
+        return False
+    if _ARTICLE_PART.search(labels):  # "entry-header", "post-footer": the story's own
+        return False
+    if any(a.tag in ("article", "main") for a in node.iterancestors()):
+        return False
+    return node.find(".//h1") is None and node.find(".//article") is None
 
 
-def _text_of(node: parsel.Selector) -> str:
-    return " ".join(" ".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()).split())
+def _in_chrome(node: etree._Element, chrome: set[etree._Element]) -> bool:
+    if not chrome:
+        return False
+    return node in chrome or any(a in chrome for a in node.iterancestors())
+
+
+def _text_of(node: etree._Element) -> str:
+    return " ".join(" ".join(_TEXT_NODES(node)).split())
+
+
+# Queries the sources run on every page, compiled once. Plain ``str`` results, as parsel
+# gives them (no "smart strings" holding a reference to their tree).
+def _xpath(query: str) -> etree.XPath:
+    return etree.XPath(query, smart_strings=False)
+
+
+_LD_JSON_TEXTS = _xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]/text()')
+_META_WITH_CONTENT = _xpath("//meta[@content]")
+_ITEMPROP_PUBLISHED = _xpath(  # [@itemprop] first: a cheap test that rules out most nodes
+    '//*[@itemprop][not(self::meta)][translate(@itemprop, "DATEPUBLISHED", "datepublished")="datepublished"]'
+)
+_TIME_NODES = _xpath("//time[@datetime]|//time[@pubdate]|//*[@pubdate][@datetime]")
+_STORY_ANCESTORS = _xpath(
+    "ancestor::article|ancestor::main|ancestor::*[contains(@class,'entry-meta') or "
+    "contains(@class,'byline') or contains(@class,'post-meta') or contains(@class,'article')]"
+)
+_LABELLED_BODY_NODES = _xpath("//body//*[@class or @id][not(self::script or self::style)]")
+_FIRST_H1 = _xpath("(//h1)[1]")
+_AFTER_HEADLINE = _xpath("following::*[position() <= 12]")
+_HEADLINE_WRAPPERS = _xpath("ancestor::*[position() <= 2]")
+_TEXT_NODES = _xpath(".//text()[not(ancestor::script or ancestor::style)]")

@@ -359,8 +359,11 @@ def _fast(s: str, tz: tzinfo, base: datetime, day_first: bool) -> datetime | Non
     return _textual(rest, clock, tz, stated, base)
 
 
+_WORD_SEPARATORS = re.compile(r"[\s,]+")
+
+
 def _strip_filler(text: str) -> str:
-    words = [w for w in re.split(r"[\s,]+", text) if w.rstrip(".") not in _FILLER]
+    words = [w for w in _WORD_SEPARATORS.split(text) if w.rstrip(".") not in _FILLER]
     return " ".join(words).strip(_CONNECTORS)
 
 

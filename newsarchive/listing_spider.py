@@ -201,7 +201,8 @@ class ListingSpider(scrapy.Spider):
     def parse_article(self, response: Response, teaser: Article) -> Iterator[Article]:
         """Merge the article page into its teaser: the article wins for body and date."""
         stats = self.crawler.stats
-        item = copy.deepcopy(teaser)
+        # A new record; the teaser's fields are replaced below, never changed in place.
+        item = copy.copy(teaser)
         item.url = response.url
         if not isinstance(response, TextResponse):
             stats.inc_value("newsarchive/article/not_html")

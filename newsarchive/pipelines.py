@@ -111,7 +111,8 @@ class BoilerplatePipeline(_Pipeline):
                 # The built-in labels below would remove a "Read more" line and with it
                 # the only sign that the teaser was cut.
                 _set(adapter, "summary_truncated", True)
-            text, n2 = strip_boilerplate_counted(text, builtin=True)
+            # The first pass scanned for tickers; scan again only if it changed the text.
+            text, n2 = strip_boilerplate_counted(text, builtin=True, tickers=n > 0)
             candidate, m = remove_learned_counted(text, self.learner)
             if field == "title" and m and not candidate:
                 m = 0

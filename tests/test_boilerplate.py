@@ -175,6 +175,23 @@ def test_iter_blocks_splits_where_a_browser_starts_a_block() -> None:
     ]
 
 
+def test_iter_blocks_spacing_comments_and_skipped_elements() -> None:
+    from lxml import html
+
+    page = ("<html><body>\n  <div> <!-- c --> lead<b> bold</b>in<i>line</i> </div>\n"
+            "<p>\n</p><p>x<script>no</script>y <select><option>o</option></select>z</p>"
+            "<span class='ticker-item'>KZT 1</span><span>tail</span><?pi x?> end</body></html>")
+    assert iter_blocks(html.document_fromstring(page)) == [
+        "lead boldinline", "xy z", "KZT 1", "tail end",
+    ]
+
+
+def test_strip_boilerplate_without_the_ticker_scan() -> None:
+    text = "Markets: • KGS/USD = 0.01143 -0%\nRead more"
+    assert strip_boilerplate_counted(text, tickers=False) == ("Markets: • KGS/USD = 0.01143 -0%", 1)
+    assert strip_boilerplate_counted(text) == ("Markets:", 2)
+
+
 def test_block_key_ignores_case_spacing_and_digits() -> None:
     assert block_key("Viewing  results 11 - 20 of 60") == block_key("viewing results 1 - 10 of 6")
     assert block_key("07\u00a0December 2025") == block_key("08 December 2025")

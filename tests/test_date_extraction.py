@@ -259,6 +259,19 @@ def test_story_header_outside_article_markup_is_not_chrome():
     assert (found.source, found.raw) == ("text", "2 December 2025")
 
 
+def test_chrome_is_found_once_at_its_outermost_element():
+    from lxml import html as lxml_html
+
+    from newsarchive.date_extraction import _chrome_nodes
+
+    root = lxml_html.document_fromstring(
+        "<html><body>" + SITE_HEADER + '<div class="sidebar"><div class="widget">'
+        '<span class="today">7 Dec</span></div></div><article><h1>Story</h1>'
+        '<span class="current-date">7 Dec</span><nav>in story</nav></article></body></html>')
+    found = [(node.tag, node.get("class")) for node in _chrome_nodes(root)]
+    assert found == [("header", "site-header"), ("div", "sidebar"), ("span", "current-date")]
+
+
 def test_htmldate_fallback_sees_the_url_but_not_the_header():
     html = page('<article><h1>Story</h1><p>Nothing dated here.</p></article>')
     found = find(html, url="https://example.org/2025/11/03/story/")
