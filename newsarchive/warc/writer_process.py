@@ -38,6 +38,7 @@ from newsarchive.warc.archiver import Archiver, Outcome, WarcSettings, WireExcha
 logger = logging.getLogger(__name__)
 
 _LENGTH = struct.Struct(">Q")
+_SLICE = 1 << 20  # at most this much is handed to the pipe's buffer at a time
 
 
 class WriterProcessError(RuntimeError):
@@ -62,6 +63,10 @@ class WriterProcess(ProcessProtocol):
         self._gone: str | None = None
         self.ended: Deferred[None] = Deferred()
         self.pid: int | None = None
+        self._outbox: _Outbox | None = None
+
+    def connectionMade(self) -> None:  # noqa: N802 - Twisted's name
+        self._outbox = _Outbox(self.transport)
 
     @classmethod
     def start(
@@ -88,7 +93,8 @@ class WriterProcess(ProcessProtocol):
     def close(self) -> Deferred[list[str]]:
         """Finish the file and the index; the child exits after answering."""
         d = self._send(("close",))
-        self.transport.closeStdin()
+        if self._outbox is not None:
+            self._outbox.finish()
         return d
 
     # -- plumbing --------------------------------------------------------------------
@@ -102,9 +108,10 @@ class WriterProcess(ProcessProtocol):
         size = len(frame) + len(body)
         self._waiting.append((d, size))
         self.backlog += size
-        self.transport.write(frame)
+        assert self._outbox is not None
+        self._outbox.push(frame)
         if body:
-            self.transport.write(body)
+            self._outbox.push(body)
         return d
 
     def outReceived(self, data: bytes) -> None:  # noqa: N802 - Twisted's name
@@ -133,6 +140,56 @@ class WriterProcess(ProcessProtocol):
             self.backlog -= size
             d.errback(WriterProcessError(self._gone))
         self.ended.callback(None)
+
+
+class _Outbox:
+    """Feeds the writer's stdin as its pipe drains (a Twisted pull producer).
+
+    Handing a 50 MiB body to the transport at once would make Twisted join it with the
+    message before it into a new 50 MiB buffer; fed a slice at a time, the crawl never
+    holds more than the response itself plus one slice.
+    """
+
+    def __init__(self, transport: Any) -> None:
+        self._transport = transport
+        self._pieces: collections.deque[bytes | memoryview] = collections.deque()
+        self._idle = False  # the pipe asked for more and nothing was there
+        self._finishing = False
+        transport.registerProducer(self, False)  # Twisted asks for the first slice now
+
+    def push(self, data: bytes) -> None:
+        self._pieces.append(memoryview(data) if len(data) > _SLICE else data)
+        if self._idle:
+            self._idle = False
+            self.resumeProducing()
+
+    def finish(self) -> None:
+        """Close the child's stdin once everything pushed has gone down the pipe."""
+        self._finishing = True
+        if self._idle:
+            self.resumeProducing()
+
+    def resumeProducing(self) -> None:  # noqa: N802 - Twisted's name
+        budget = _SLICE
+        while self._pieces and budget > 0:
+            piece = self._pieces[0]
+            if len(piece) > budget:
+                self._transport.write(bytes(piece[:budget]))
+                self._pieces[0] = piece[budget:]
+                return
+            self._transport.write(bytes(piece))
+            self._pieces.popleft()
+            budget -= len(piece)
+        if self._pieces or budget < _SLICE:
+            return  # more to come when the pipe has taken this
+        if self._finishing:
+            self._transport.unregisterProducer()
+            self._transport.closeStdin()
+        else:
+            self._idle = True
+
+    def stopProducing(self) -> None:  # noqa: N802 - Twisted's name
+        self._pieces.clear()
 
 
 # -- the writer's side ---------------------------------------------------------------------
