@@ -22,9 +22,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from cdxj_indexer.bufferiter import BUFF_SIZE, concur_req_resp, join_req_resp
-import surt
-from cdxj_indexer.main import CDXJIndexer, SortingWriter
+from functools import lru_cache
+
 from warcio.timeutils import iso_date_to_timestamp
 
 from newsarchive.warc.reader import Damage, DamageHandler, RecordReader, iter_archive_paths
@@ -35,12 +34,22 @@ INDEX_NAME = "index.cdxj"
 """Name of the directory-wide index that replay and ``newsarchive index`` use."""
 
 
-class _Indexer(CDXJIndexer):
-    """cdxj_indexer's field extraction, driven record by record from outside."""
+# cdxj_indexer (and the HTTP and AMF libraries it brings) is imported only when an
+# archive is read back: a crawl builds its index lines itself (:func:`cdxj_line`).
 
-    def __init__(self, filename: str) -> None:
-        super().__init__(output=None, inputs=[], post_append=True)
-        self.curr_filename = filename
+
+@lru_cache(maxsize=1)
+def _indexer_class() -> type:
+    from cdxj_indexer.main import CDXJIndexer
+
+    class _Indexer(CDXJIndexer):  # type: ignore[misc]
+        """cdxj_indexer's field extraction, driven record by record from outside."""
+
+        def __init__(self, filename: str) -> None:
+            super().__init__(output=None, inputs=[], post_append=True)
+            self.curr_filename = filename
+
+    return _Indexer
 
 
 class _Lines:
@@ -69,7 +78,7 @@ def cdxj_lines(
     passed to ``on_damage`` (default: logged) and the rest of the file is still indexed.
     """
     path = Path(path)
-    indexer = _Indexer(filename or path.name)
+    indexer = _indexer_class()(filename or path.name)
     reader = RecordReader(path, on_damage=on_damage)
     sink = _Lines()
     for record in _paired_records(reader, indexer):
@@ -83,12 +92,14 @@ def cdxj_lines(
         yield from sink.drain()
 
 
-def _paired_records(reader: RecordReader, indexer: _Indexer) -> Iterator[Any]:
+def _paired_records(reader: RecordReader, indexer: Any) -> Iterator[Any]:
     """``cdxj_indexer.bufferiter.buffering_record_iter`` without reading response bodies twice.
 
     Only request bodies are buffered (for the POST query key); payload digests that the
     record lacks are computed from the record itself before it is read to its end.
     """
+    from cdxj_indexer.bufferiter import concur_req_resp, join_req_resp
+
     prev = None
     for record in reader:
         record.buffered_stream = None
@@ -121,6 +132,8 @@ def _paired_records(reader: RecordReader, indexer: _Indexer) -> Iterator[Any]:
 
 
 def _buffer_request_body(record: Any) -> Any:
+    from cdxj_indexer.bufferiter import BUFF_SIZE
+
     spool = tempfile.SpooledTemporaryFile(BUFF_SIZE)
     try:
         shutil.copyfileobj(record.content_stream(), spool)
@@ -172,6 +185,8 @@ def write_index(
     written beside and renamed into place, so readers never see half an index. Returns
     the number of lines written.
     """
+    from cdxj_indexer.main import SortingWriter
+
     index_path = Path(index_path)
     index_dir = index_path.parent
     with _replacing(index_path) as out:
@@ -264,6 +279,8 @@ def cdxj_line(
     if len(parts) >= 2:
         entry["status"] = parts[1].decode("latin-1")
     entry.update(digest=payload_digest, length=str(length), offset=str(offset), filename=filename)
+    import surt  # imported once, on the first line
+
     try:
         key = surt.surt(url)
     except Exception:  # noqa: BLE001 - cdxj-indexer falls back the same way
