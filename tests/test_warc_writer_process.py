@@ -4,6 +4,7 @@ exist, and every way it can end (closed, killed, Ctrl-C, died) leaves a sound ar
 from __future__ import annotations
 
 import json
+import pickle
 import os
 import signal
 import subprocess
@@ -140,7 +141,7 @@ def test_writer_answers_in_order_and_leaves_the_file_open_when_the_crawl_vanishe
     import pickle
     from datetime import datetime, timezone
 
-    from newsarchive.warc.archiver import WarcSettings, WireExchange
+    from newsarchive.warc.archiver import Outcome, WarcSettings, WireExchange
     from newsarchive.warc.writer_process import _LENGTH, _frame, serve
 
     def wire(path: str) -> WireExchange:
@@ -150,7 +151,7 @@ def test_writer_answers_in_order_and_leaves_the_file_open_when_the_crawl_vanishe
     body = b"<p>same payload</p>"
     messages = [_frame(("open", WarcSettings(directory=tmp_path), "t", [("software", "test")], {"level": "WARNING"}))]
     for path in ("/a", "/b"):
-        messages.append(_frame(("archive", f"http://example.com{path}", wire(path), None, len(body))) + body)
+        messages.append(_frame(("archive", f"http://example.com{path}", wire(path).to_fields(), None, len(body))) + body)
     messages.append(_frame(("nonsense",)))
     answers = io.BytesIO()
     assert serve(io.BytesIO(b"".join(messages)), answers) == 1  # input ended without "close"
@@ -160,7 +161,7 @@ def test_writer_answers_in_order_and_leaves_the_file_open_when_the_crawl_vanishe
         replies.append(pickle.loads(data[_LENGTH.size : _LENGTH.size + size]))
         data = data[_LENGTH.size + size :]
     assert [status for status, _ in replies] == ["ok", "ok", "ok", "error"]
-    first, second = replies[1][1], replies[2][1]
+    first, second = (Outcome(*replies[n][1]) for n in (1, 2))
     assert (first.rec_type, second.rec_type) == ("response", "revisit")  # same payload twice
     assert second.pointer["revisit_of"]["record_id"] == first.pointer["record_id"]
     assert "unknown message 'nonsense'" in replies[3][1]
@@ -177,3 +178,14 @@ async def test_the_writer_logs_where_the_crawl_logs(tmp_path: Path) -> None:
     lines = log.read_text().splitlines()
     assert any(line.startswith("INFO|newsarchive.warc.writer|Closed WARC file") for line in lines), lines
     assert any(line.startswith("INFO|newsarchive.warc.archiver|Indexed ") for line in lines), lines
+
+
+def test_exchange_fields_cross_the_pipe_exactly() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from newsarchive.warc.archiver import WireExchange
+
+    sent_at = datetime(2026, 11, 25, 3, 19, 43, 278123, tzinfo=timezone(timedelta(hours=5)))
+    wire = WireExchange(b"GET / HTTP/1.1\r\n\r\n", sent_at, b"HTTP/1.0 200 OK", [b"X: \xff"], None)
+    back = WireExchange.from_fields(pickle.loads(pickle.dumps(wire.to_fields())))
+    assert back == wire and back.sent_at.utcoffset() == timedelta(hours=5)

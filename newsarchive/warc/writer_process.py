@@ -12,7 +12,7 @@ When its stdin closes without a ``close`` (the crawl was killed), it writes what
 sent, keeps the revisit index, and leaves the file ``.open`` as any killed writer would.
 
     parent -> child: ("open", WarcSettings, prefix, info, logging settings)
-                     ("archive", uri, WireExchange, truncated, body_length) + body
+                     ("archive", uri, WireExchange fields, truncated, body_length) + body
                      ("close",)
     child -> parent: ("ok", result) or ("error", description)
 """
@@ -88,7 +88,8 @@ class WriterProcess(ProcessProtocol):
         return protocol, opened
 
     def archive(self, uri: str, wire: WireExchange, body: bytes, truncated: str | None) -> Deferred[Outcome]:
-        return self._send(("archive", uri, wire, truncated, len(body)), body)
+        d = self._send(("archive", uri, wire.to_fields(), truncated, len(body)), body)
+        return d.addCallback(lambda fields: Outcome(*fields))
 
     def close(self) -> Deferred[list[str]]:
         """Finish the file and the index; the child exits after answering."""
@@ -256,12 +257,13 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> int:
         kind, *args = pickle.loads(message)
         try:
             if kind == "archive":
-                uri, wire, truncated, length = args
+                uri, wire_fields, truncated, length = args
                 body = _read_exactly(requests, length) if length else b""
                 if body is None:
                     continue  # cut off mid-body: the loop ends at the next read
                 assert archiver is not None, "archive before open"
-                result: Any = archiver.archive(uri, wire, body, truncated)
+                wire = WireExchange.from_fields(wire_fields)
+                result: Any = archiver.archive(uri, wire, body, truncated).to_fields()
             elif kind == "open":
                 settings, prefix, info, log = args
                 _configure_logging(log)
