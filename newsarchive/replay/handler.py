@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import time
+import weakref
 import zlib
 from datetime import datetime, timezone
 from typing import Any
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 FALLBACK_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 _DROP_HEADERS = ("transfer-encoding",)  # the body is handed over de-chunked
+# Scrapy builds one handler per scheme (http, https): they share one index per crawl.
+_RESOLVERS: weakref.WeakKeyDictionary[Crawler, CaptureResolver] = weakref.WeakKeyDictionary()
 
 
 class CaptureMissing(IgnoreRequest):
@@ -70,12 +73,14 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         self.stats = crawler.stats
         self.read_seconds = 0.0
         if self.paths:
-            started = time.perf_counter()
-            index = CaptureIndex.open(self.paths, on_damage=self._damage)
-            self.resolver = CaptureResolver(index)
-            self.read_seconds += time.perf_counter() - started
-            self._inc("newsarchive/replay/captures", len(index))
-            logger.info("replaying %d captures from %s", len(index), ", ".join(self.paths))
+            self.resolver = _RESOLVERS.get(crawler)
+            if self.resolver is None:
+                started = time.perf_counter()
+                index = CaptureIndex.open(self.paths, on_damage=self._damage)
+                self.resolver = _RESOLVERS[crawler] = CaptureResolver(index)
+                self.read_seconds += time.perf_counter() - started
+                self._inc("newsarchive/replay/captures", len(index))
+                logger.info("replaying %d captures from %s", len(index), ", ".join(self.paths))
             crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
 
     @property
@@ -177,7 +182,8 @@ class ReplayDownloadHandler(BaseDownloadHandler):
 
     def _spider_closed(self, spider: Any = None) -> None:
         if self.stats is not None:
-            self.stats.set_value("newsarchive/replay/read_seconds", round(self.read_seconds, 3))
+            total = self.stats.get_value("newsarchive/replay/read_seconds", 0.0) + self.read_seconds
+            self.stats.set_value("newsarchive/replay/read_seconds", round(total, 3))
 
     async def close(self) -> None:
         if self.resolver is not None:
