@@ -1,6 +1,6 @@
 """Offline replay speed against the live crawl of the same sample site, at two sizes.
 
-Run: ``python bench/replay_speed.py [--articles 60] [--factor 10] [--latency-ms 0,100]``.
+Run: ``python bench/replay_speed.py [--articles 60] [--factor 10] [--latency-ms 0,100,200]``.
 For each size (N and N x factor articles) the sample site runs in its own process; the
 ``timesca`` spider crawls it live (WARC capture on, project settings), then the site is
 stopped and the same spider replays the archive. Each crawl runs in a fresh child
@@ -98,8 +98,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=60, help="articles in the smaller site (default 60)")
     parser.add_argument("--factor", type=int, default=10, help="size ratio of the larger site (default 10)")
-    parser.add_argument("--latency-ms", default="0,100",
-                        help="comma-separated server latencies for the live crawls (default 0,100)")  # fmt: skip
+    parser.add_argument("--latency-ms", default="0,100,200",
+                        help="comma-separated server latencies for the live crawls (default 0,100,200)")  # fmt: skip
     parser.add_argument("--child", choices=["live", "replay"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
