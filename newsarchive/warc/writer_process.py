@@ -3,8 +3,10 @@
 Why a process: a crawl is one Python thread, and hashing, gzip, record assembly and
 indexing cost about half a millisecond per page, which a thread cannot take off it (the
 GIL). Run in a child process, they use another core; the crawl only hands over each
-exchange (a small header and the body, down a pipe) and waits for the record's location
-before the spider sees the response, so every item still points at a record on disk.
+exchange (a small header and the body, down a pipe) and goes on. The answer, the
+record's location, completes the response's pending pointer; items wait for it in
+:class:`~newsarchive.provenance.WarcPointerPipeline`, so every exported item points at a
+record already on disk.
 
 Messages are length-prefixed pickles between two processes of the same program; a body
 follows its ``archive`` message as raw bytes. The child answers each message in order.
