@@ -47,6 +47,13 @@ class PendingPointer:
         for waiter in waiters:
             waiter.callback(pointer)
 
+    def __reduce__(self) -> Any:
+        # Requests carrying items are pickled to disk with JOBDIR; the WARC capture makes
+        # responses wait for their records then, so only written pointers get here.
+        if not self.done:
+            raise TypeError("a WARC pointer still being written cannot be pickled")
+        return (dict, (self.pointer or {},))
+
     def wait(self) -> Deferred[dict[str, Any] | None]:
         if self.done:
             return succeed(self.pointer)
@@ -98,7 +105,7 @@ class WarcPointerPipeline:
             if isinstance(pointer, PendingPointer):
                 pointer = await maybe_deferred_to_future(pointer.wait())
                 pointer = dict(pointer) if pointer else None
-            if pointer is not None:
+            if pointer:
                 written[role] = pointer
         adapter["warc"] = written or None
         return item

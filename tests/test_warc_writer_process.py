@@ -189,3 +189,31 @@ def test_exchange_fields_cross_the_pipe_exactly() -> None:
     wire = WireExchange(b"GET / HTTP/1.1\r\n\r\n", sent_at, b"HTTP/1.0 200 OK", [b"X: \xff"], None)
     back = WireExchange.from_fields(pickle.loads(pickle.dumps(wire.to_fields())))
     assert back == wire and back.sent_at.utcoffset() == timedelta(hours=5)
+
+
+def test_jobdir_crawls_keep_their_requests_on_disk_with_written_pointers(sample_site: Any, tmp_path: Path) -> None:
+    """With JOBDIR, requests (carrying teaser items and their pointers) are pickled to
+    disk: responses then wait for their records, so no pointer is pending there."""
+    from conftest import run_cli
+
+    out = tmp_path / "job"
+    result = run_cli("crawl", "timesca", "--out", str(out), "-a", f"base_url={sample_site.url}",
+                     "--log-level", "INFO", "-s", f"JOBDIR={tmp_path / 'state'}")  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "scheduler/enqueued/disk" in result.stderr  # the stats: requests did go to disk
+    assert "scheduler/unserializable" not in result.stderr
+    items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
+    assert len(items) == len(sample_site.content)
+    assert all(item["warc"]["listing"]["record_id"] for item in items)
+    assert sum("response" in item["warc"] for item in items) == len(items) - 1  # one teaser's article is a 404
+    assert run_cli("verify", str(out / "warc"), "--items", str(out / "items.jsonl")).returncode == 0
+
+
+def test_a_pending_pointer_pickles_only_once_written() -> None:
+    from newsarchive.provenance import PendingPointer
+
+    pending = PendingPointer()
+    with pytest.raises(TypeError, match="still being written"):
+        pickle.dumps(pending)
+    pending.resolve({"filename": "a.warc.gz", "offset": 0, "length": 9, "record_id": "<urn:uuid:x>"})
+    assert pickle.loads(pickle.dumps(pending)) == pending.pointer

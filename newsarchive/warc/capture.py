@@ -118,9 +118,11 @@ class WarcCaptureMiddleware:
         self._archiver: Archiver | None = None  # in this process
         self._process: WriterProcess | None = None  # or in the writer process
         self._failed = False
-        # Without the pointer pipeline nothing would hold items back: wait here instead.
+        # Responses wait for their records (so pointers are written before the spider
+        # sees them) when nothing else would hold items back, and with JOBDIR, where
+        # requests carrying items are pickled to disk and a pending pointer cannot be.
         pipelines = crawler.settings.getwithbase("ITEM_PIPELINES")
-        self._wait_for_records = not any(
+        self._wait_for_records = bool(crawler.settings.get("JOBDIR")) or not any(
             load_object(path) is WarcPointerPipeline for path, order in pipelines.items() if order is not None
         )
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
