@@ -103,8 +103,9 @@ class WarcPointerPipeline:
         written: dict[str, Any] = {}
         for role, pointer in pointers.items():
             if isinstance(pointer, PendingPointer):
-                pointer = await maybe_deferred_to_future(pointer.wait())
-                pointer = dict(pointer) if pointer else None
+                if not pointer.done:  # a wait costs a turn of the event loop: only if needed
+                    await maybe_deferred_to_future(pointer.wait())
+                pointer = dict(pointer.pointer) if pointer.pointer else None
             if pointer:
                 written[role] = pointer
         adapter["warc"] = written or None
