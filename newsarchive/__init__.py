@@ -1,30 +1,53 @@
 """newsarchive: crawl paginated news listings into clean items and a faithful WARC archive.
 
 The public API is small; everything here is documented in the README with examples.
+Names are imported on first use, so tools that need one part (the WARC writer process,
+``newsarchive index``) do not pay for the rest (dateparser alone takes a tenth of a second).
 """
 
-from newsarchive.boilerplate import strip_boilerplate
-from newsarchive.cleaning import clean_text, split_truncation
-from newsarchive.date_extraction import FoundDate, extract_published
-from newsarchive.dates import format_iso, normalize_date
-from newsarchive.dedupe import canonical_url
-from newsarchive.items import Article
-from newsarchive.sitedef import SiteDefinition, SiteDefinitionError, load_site
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Article",
-    "FoundDate",
-    "SiteDefinition",
-    "SiteDefinitionError",
-    "__version__",
-    "canonical_url",
-    "clean_text",
-    "extract_published",
-    "format_iso",
-    "load_site",
-    "normalize_date",
-    "split_truncation",
-    "strip_boilerplate",
-]
+_PUBLIC = {
+    "Article": "newsarchive.items",
+    "FoundDate": "newsarchive.date_extraction",
+    "SiteDefinition": "newsarchive.sitedef",
+    "SiteDefinitionError": "newsarchive.sitedef",
+    "canonical_url": "newsarchive.dedupe",
+    "clean_text": "newsarchive.cleaning",
+    "extract_published": "newsarchive.date_extraction",
+    "format_iso": "newsarchive.dates",
+    "load_site": "newsarchive.sitedef",
+    "normalize_date": "newsarchive.dates",
+    "split_truncation": "newsarchive.cleaning",
+    "strip_boilerplate": "newsarchive.boilerplate",
+}
+
+__all__ = ["__version__", *sorted(_PUBLIC)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsarchive' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
+    from newsarchive.boilerplate import strip_boilerplate
+    from newsarchive.cleaning import clean_text, split_truncation
+    from newsarchive.date_extraction import FoundDate, extract_published
+    from newsarchive.dates import format_iso, normalize_date
+    from newsarchive.dedupe import canonical_url
+    from newsarchive.items import Article
+    from newsarchive.sitedef import SiteDefinition, SiteDefinitionError, load_site
