@@ -173,3 +173,13 @@ def test_live_archive_verifies_and_packs_as_wacz(archived: Archived, tmp_path: P
     assert result.returncode == 0, result.stderr[-3000:]
     assert out.read_bytes() == items.read_bytes()
     assert run_cli("verify", str(wacz), "--items", str(items)).returncode == 0
+
+
+def test_replay_from_an_address_the_archive_never_saw_says_what_it_holds(archived: Archived, tmp_path: Path) -> None:
+    # no base_url: the spider starts at https://timesca.com/latest/, which the sample
+    # site's archive cannot have
+    result = run_cli("replay", str(archived.live / "warc"), "--spider", "timesca", "-o", str(tmp_path / "o.jsonl"))
+    assert "no capture in the archive for <GET https://timesca.com/latest/>" in result.stderr
+    assert (f"the archive holds no captures of timesca.com at all, only of {archived.base_url}"
+            in result.stderr), result.stderr[-2000:]  # fmt: skip
+    assert result.stderr.count("holds no captures of timesca.com") == 1  # once per host

@@ -16,6 +16,7 @@ import weakref
 import zlib
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
@@ -72,6 +73,7 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         self.resolver: CaptureResolver | None = None
         self.stats = crawler.stats
         self.read_seconds = 0.0
+        self._hinted: set[str] = set()
         if self.paths:
             self.resolver = _RESOLVERS.get(crawler)
             if self.resolver is None:
@@ -105,6 +107,7 @@ class ReplayDownloadHandler(BaseDownloadHandler):
                 self._inc("newsarchive/replay/missing")
                 level = logging.DEBUG if request.url.endswith("/robots.txt") else logging.WARNING
                 logger.log(level, "no capture in the archive for %s (not fetched)", request)
+                self._hint_other_hosts(request.url)
                 raise CaptureMissing(f"no capture in the archive for {request.url}")
             return self._response(request, resolved)
         finally:
@@ -166,6 +169,19 @@ class ReplayDownloadHandler(BaseDownloadHandler):
             ip_address=_ip(head.rec_headers.get_header("WARC-IP-Address")),
             protocol=protocol,
         )
+
+    def _hint_other_hosts(self, url: str) -> None:
+        """Once per host: say so when the archive holds nothing of it at all (a replay
+        started from the site's real address over an archive of the sample site, say)."""
+        assert self.resolver is not None
+        host = urlsplit(url).netloc
+        if host in self._hinted or self.resolver.index.has_host(url):
+            return
+        self._hinted.add(host)
+        origins = self.resolver.index.origins()
+        if origins:
+            logger.warning("the archive holds no captures of %s at all, only of %s; was the live crawl "
+                           "started elsewhere (spider argument base_url, say)?", host, ", ".join(origins))  # fmt: skip
 
     def _live(self) -> Any:
         if self._fallback is None:

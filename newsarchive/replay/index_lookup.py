@@ -89,6 +89,23 @@ class CaptureIndex:
         hi = bisect.bisect_right(self._keys, key, lo=lo)
         return self._captures[lo:hi]
 
+    def has_host(self, url: str) -> bool:
+        """Whether any capture shares ``url``'s host (its SURT key up to the ``)``)."""
+        host = request_key(url).split(")", 1)[0] + ")"
+        i = bisect.bisect_left(self._keys, host)
+        return i < len(self._keys) and self._keys[i].startswith(host)
+
+    def origins(self, most: int = 3) -> list[str]:
+        """Up to ``most`` scheme://host[:port] the archive holds captures of, for messages."""
+        seen: list[str] = []
+        for capture in self._captures:
+            origin = "/".join(capture.url.split("/", 3)[:3])
+            if origin not in seen:
+                seen.append(origin)
+                if len(seen) == most:
+                    break
+        return seen
+
     def lookup(self, url: str, *, at: str | None = None, method: str = "GET",
                body: bytes = b"", content_type: str | None = None) -> list[Capture]:
         """Captures of ``url`` best first: nearest to ``at`` (14-digit timestamp), else latest."""
