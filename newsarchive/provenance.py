@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, succeed
@@ -63,14 +64,15 @@ class PendingPointer:
 
 
 def warc_pointer(response: Response) -> dict[str, Any] | PendingPointer | None:
-    """The pointer to ``response``'s archived record (pending while it is being
-    written), or ``None`` if it was not archived."""
+    """The pointer to ``response``'s archived record: a dict once written, a
+    :class:`PendingPointer` while it is being written (or if writing it failed), ``None``
+    if the response was not archived."""
     try:
         pointer = response.meta.get(WARC_META)
     except AttributeError:  # a response built without a request
         return None
     if isinstance(pointer, PendingPointer):
-        return pointer if not pointer.done else (dict(pointer.pointer) if pointer.pointer else None)
+        return dict(pointer.pointer) if pointer.done and pointer.pointer else pointer
     return dict(pointer) if pointer else None
 
 
@@ -91,9 +93,17 @@ def attach_warc_pointer(item: Any, response: Response, role: str) -> None:
 class WarcPointerPipeline:
     """Holds an item until the records it points at are written, then fills them in.
 
-    Items without pending pointers pass straight through; a record that could not be
-    written leaves its role out (the crawl is stopping then, see the WARC capture).
+    An item whose record could not be written is dropped, not exported without it: it
+    is then not remembered as seen either, so the next crawl (the archive failure stops
+    this one) fetches and archives it again.
     """
+
+    def __init__(self, stats: Any = None) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> WarcPointerPipeline:
+        return cls(crawler.stats)
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
@@ -105,8 +115,11 @@ class WarcPointerPipeline:
             if isinstance(pointer, PendingPointer):
                 if not pointer.done:  # a wait costs a turn of the event loop: only if needed
                     await maybe_deferred_to_future(pointer.wait())
-                pointer = dict(pointer.pointer) if pointer.pointer else None
-            if pointer:
-                written[role] = pointer
-        adapter["warc"] = written or None
+                if not pointer.pointer:
+                    if self.stats is not None:
+                        self.stats.inc_value("newsarchive/warc/items_dropped")
+                    raise DropItem(f"its {role} record could not be archived; a later crawl fetches it again")
+                pointer = dict(pointer.pointer)
+            written[role] = pointer
+        adapter["warc"] = written
         return item

@@ -217,3 +217,41 @@ def test_a_pending_pointer_pickles_only_once_written() -> None:
         pickle.dumps(pending)
     pending.resolve({"filename": "a.warc.gz", "offset": 0, "length": 9, "record_id": "<urn:uuid:x>"})
     assert pickle.loads(pickle.dumps(pending)) == pending.pointer
+
+
+@pytest_twisted.ensureDeferred
+async def test_a_write_error_in_the_writer_stops_the_crawl_and_says_why(tmp_path: Path, caplog: Any) -> None:
+    not_a_dir = tmp_path / "warc"
+    not_a_dir.write_text("a file where the WARC directory should be")
+    with site() as server:
+        results, stats = await crawl(not_a_dir, [server.url + p for p in PAGES], CONCURRENT_REQUESTS=1)
+    # the writer runs behind: the pages may all be fetched before its first answer, but
+    # the crawl is reported as failed, and no response points at a record
+    assert stats["finish_reason"] == "warc_write_failed"
+    assert stats["newsarchive/warc/write_errors"] == 1
+    assert results and all(fetched.warc is None for fetched in results)
+    assert any("Cannot write the WARC archive" in r.getMessage() for r in caplog.records)
+    assert "FileExistsError" in caplog.text or "NotADirectoryError" in caplog.text
+
+
+def test_items_whose_records_failed_are_not_exported_and_come_back_next_crawl(sample_site: Any, tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    out = tmp_path / "job"
+    out.mkdir()
+    (out / "warc").write_text("a file where the WARC directory should be")
+    args = ["crawl", "timesca", "--out", str(out), "-a", f"base_url={sample_site.url}", "--log-level", "INFO"]
+    failed = run_cli(*args)
+    assert failed.returncode == 1
+    assert "'finish_reason': 'warc_write_failed'" in failed.stderr
+    assert "newsarchive/warc/items_dropped" in failed.stderr
+    items = out / "items.jsonl"
+    assert not items.exists() or items.read_text() == ""  # nothing exported without its record
+    seen = out / "seen-urls.txt"
+    assert not seen.exists() or seen.read_text().strip() == ""  # so nothing counts as done
+    (out / "warc").unlink()
+    again = run_cli(*args)
+    assert again.returncode == 0, again.stderr[-3000:]
+    exported = [json.loads(line) for line in items.read_text().splitlines()]
+    assert len(exported) == len(sample_site.content)
+    assert run_cli("verify", str(out / "warc"), "--items", str(items)).returncode == 0

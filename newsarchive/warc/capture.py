@@ -163,7 +163,13 @@ class WarcCaptureMiddleware:
                 closed = self._archiver.close()
         except Exception:
             logger.exception("WARC capture failed closing the WARC file")
+            self._writer_failed()
         self._count_files(closed)
+        if self._failed:
+            # The writer runs behind the crawl, so a failure can come in after the last
+            # page: the crawl must still not be reported as a success (CoreStats, a
+            # signal receiver before this one, has already set "finished").
+            self.stats.set_value("finish_reason", "warc_write_failed")
 
     def _prefix(self) -> str:
         return self.settings.prefix or self._spider_name()
@@ -231,6 +237,7 @@ class WarcCaptureMiddleware:
     async def _archive(self, request: Request, wire: WireExchange, body: bytes, truncated: str | None) -> None:
         """Archive one exchange and leave its pointer (or pending pointer) in the meta."""
         if self._failed:
+            request.meta[WARC_META] = _unwritten()
             return
         uri = urldefrag(request.url)[0]
         if self._archiver is not None:
@@ -238,6 +245,7 @@ class WarcCaptureMiddleware:
                 outcome = self._archiver.archive(uri, wire, body, truncated)
             except Exception:
                 self._writer_failed()
+                request.meta[WARC_META] = _unwritten()  # items from it must not be exported
                 return
             request.meta[WARC_META] = self._archived(outcome)
             return
@@ -286,6 +294,13 @@ class WarcCaptureMiddleware:
             deferred_from_coro(engine.close_spider_async(reason=reason))
         else:  # pragma: no cover - Scrapy < 2.14
             engine.close_spider(self.crawler.spider, reason)
+
+
+def _unwritten() -> PendingPointer:
+    """The pointer of a record that could not be written."""
+    pointer = PendingPointer()
+    pointer.resolve(None)
+    return pointer
 
 
 def _reactor() -> Any:
