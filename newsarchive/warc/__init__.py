@@ -2,10 +2,12 @@
 
 Modules (import what you need; this package imports nothing heavy on purpose):
 
-- ``handler``   download handler that records what actually crossed the wire
-- ``capture``   downloader middleware that turns each exchange into WARC records
-- ``records``   exchange -> WARC record headers and block bytes (digests included)
-- ``writer``    file naming, per-record gzip, ``.open`` -> rename, rollover
-- ``revisits``  payload-digest deduplication across crawls into one directory
+- ``handler``         download handler that records what actually crossed the wire
+- ``capture``         downloader middleware handing each exchange to the archiver
+- ``archiver``        exchange -> request/response/revisit records, written and indexed
+- ``writer_process``  the archiver in a child process (another core), and the pipe to it
+- ``records``         WARC record headers and block bytes (digests included)
+- ``writer``          file naming, per-record gzip, ``.open`` -> rename, rollover
+- ``revisits``        payload-digest deduplication across crawls into one directory
 - ``index`` / ``reader``  CDXJ indexing and robust reading
 """
