@@ -48,12 +48,20 @@ class PendingPointer:
         for waiter in waiters:
             waiter.callback(pointer)
 
+    @classmethod
+    def unwritten(cls) -> PendingPointer:
+        """The pointer of a record that could not be written (items from it are dropped)."""
+        pointer = cls()
+        pointer.resolve(None)
+        return pointer
+
     def __reduce__(self) -> Any:
         # Requests carrying items are pickled to disk with JOBDIR; the WARC capture makes
-        # responses wait for their records then, so only written pointers get here.
+        # responses wait for their records then, so only finished pointers get here: a
+        # written one becomes its dict, a failed one stays failed (its item is dropped).
         if not self.done:
             raise TypeError("a WARC pointer still being written cannot be pickled")
-        return (dict, (self.pointer or {},))
+        return (dict, (self.pointer,)) if self.pointer else (PendingPointer.unwritten, ())
 
     def wait(self) -> Deferred[dict[str, Any] | None]:
         if self.done:

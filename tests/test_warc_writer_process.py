@@ -217,6 +217,8 @@ def test_a_pending_pointer_pickles_only_once_written() -> None:
         pickle.dumps(pending)
     pending.resolve({"filename": "a.warc.gz", "offset": 0, "length": 9, "record_id": "<urn:uuid:x>"})
     assert pickle.loads(pickle.dumps(pending)) == pending.pointer
+    failed = pickle.loads(pickle.dumps(PendingPointer.unwritten()))  # still failed: its item is dropped
+    assert isinstance(failed, PendingPointer) and failed.done and failed.pointer is None
 
 
 @pytest_twisted.ensureDeferred

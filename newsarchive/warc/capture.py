@@ -237,7 +237,7 @@ class WarcCaptureMiddleware:
     async def _archive(self, request: Request, wire: WireExchange, body: bytes, truncated: str | None) -> None:
         """Archive one exchange and leave its pointer (or pending pointer) in the meta."""
         if self._failed:
-            request.meta[WARC_META] = _unwritten()
+            request.meta[WARC_META] = PendingPointer.unwritten()
             return
         uri = urldefrag(request.url)[0]
         if self._archiver is not None:
@@ -245,12 +245,11 @@ class WarcCaptureMiddleware:
                 outcome = self._archiver.archive(uri, wire, body, truncated)
             except Exception:
                 self._writer_failed()
-                request.meta[WARC_META] = _unwritten()  # items from it must not be exported
+                request.meta[WARC_META] = PendingPointer.unwritten()  # items from it must not be exported
                 return
             request.meta[WARC_META] = self._archived(outcome)
             return
-        if self._process is None:
-            return
+        assert self._process is not None, "spider_opened sets up one of the two"
         pending = PendingPointer()
         request.meta[WARC_META] = pending
         written = self._process.archive(uri, wire, body, truncated)
@@ -294,13 +293,6 @@ class WarcCaptureMiddleware:
             deferred_from_coro(engine.close_spider_async(reason=reason))
         else:  # pragma: no cover - Scrapy < 2.14
             engine.close_spider(self.crawler.spider, reason)
-
-
-def _unwritten() -> PendingPointer:
-    """The pointer of a record that could not be written."""
-    pointer = PendingPointer()
-    pointer.resolve(None)
-    return pointer
 
 
 def _reactor() -> Any:
