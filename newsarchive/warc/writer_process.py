@@ -145,6 +145,18 @@ class WriterProcess(ProcessProtocol):
         self.ended.callback(None)
 
 
+def log_settings(settings: Any) -> dict[str, Any]:
+    """The Scrapy ``LOG_*`` settings the writer process follows."""
+    return {
+        "enabled": settings.getbool("LOG_ENABLED", True),
+        "level": settings.get("LOG_LEVEL") or "DEBUG",
+        "file": settings.get("LOG_FILE") or None,
+        "encoding": settings.get("LOG_ENCODING") or "utf-8",
+        "format": settings.get("LOG_FORMAT") or "%(asctime)s [%(name)s] %(levelname)s: %(message)s",
+        "datefmt": settings.get("LOG_DATEFORMAT") or "%Y-%m-%d %H:%M:%S",
+    }
+
+
 class _Outbox:
     """Feeds the writer's stdin as its pipe drains (a Twisted pull producer).
 
@@ -211,18 +223,6 @@ class _Outbox:
 
 
 # -- the writer's side ---------------------------------------------------------------------
-
-
-def log_settings(settings: Any) -> dict[str, Any]:
-    """The Scrapy ``LOG_*`` settings the writer process follows."""
-    return {
-        "enabled": settings.getbool("LOG_ENABLED", True),
-        "level": settings.get("LOG_LEVEL") or "DEBUG",
-        "file": settings.get("LOG_FILE") or None,
-        "encoding": settings.get("LOG_ENCODING") or "utf-8",
-        "format": settings.get("LOG_FORMAT") or "%(asctime)s [%(name)s] %(levelname)s: %(message)s",
-        "datefmt": settings.get("LOG_DATEFORMAT") or "%Y-%m-%d %H:%M:%S",
-    }
 
 
 def _configure_logging(log: dict[str, Any]) -> None:
