@@ -125,6 +125,21 @@ def test_garbage_between_records_is_skipped(tmp_path: Path, gzipped: bool) -> No
     assert f"next record at {offsets[1] + 1}" not in damage[0].message  # really skipped
 
 
+def test_arc_like_line_in_a_warc_file_is_damage_not_a_record(tmp_path: Path) -> None:
+    # warcio accepts any five-field line as an ARC header; in a WARC file it is damage
+    path = tmp_path / "a.warc"
+    offsets = write_warc(path, [Capture(f"http://example.com/{i}") for i in range(3)], gzip_records=False)
+    data = bytearray(path.read_bytes())
+    fake = b"junk\nhttp://bogus/ 1.2.3.4 20240101000000 text/html 12\n"
+    data[offsets[1] : offsets[1] + len(fake)] = fake
+    path.write_bytes(bytes(data))
+
+    damage: list[Damage] = []
+    urls = [json.loads(line.split(" ", 2)[2])["url"] for line in cdxj_lines(path, on_damage=damage.append)]
+    assert urls == ["http://example.com/0", "http://example.com/2"]
+    assert [d.offset for d in damage] == [offsets[1]]
+
+
 def test_truncated_last_record_reported(tmp_path: Path) -> None:
     path = tmp_path / "t.warc"
     offsets = write_warc(path, [Capture("http://example.com/a"), Capture("http://example.com/b", body=b"x" * 5000)],

@@ -26,7 +26,7 @@ from typing import IO, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataException, ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
-from warcio.recordloader import ArcWarcRecord
+from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ _SCAN_BLOCK = 1 << 20
 _RECORD_START = re.compile(
     rb"(?:^|\n)(WARC/\d\.\d+\r?\n|[a-z][a-z0-9+.-]*:\S* \S+ \d{14} \S+ \d+\r?\n)"
 )
+_WARC_RECORD_START = re.compile(rb"(?:^|\n)(WARC/\d\.\d+\r?\n)")
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,41 @@ def iter_archive_paths(paths: Any) -> Iterator[Path]:
             yield path
 
 
-class _Iterator(ArchiveIterator):
-    """warcio's iterator, with problems collected instead of printed or raised late."""
+class _Loader(ArcWarcRecordLoader):
+    """warcio's loader, remembering whether the last record was WARC or converted ARC.
 
-    def __init__(self, fileobj: IO[bytes], **kwargs: Any) -> None:
-        super().__init__(fileobj, **kwargs)
+    warcio reports ARC records converted to WARC as ``format == "warc"``, so the
+    format actually parsed is only visible here.
+    """
+
+    parsed_format: str | None = None
+
+    def _detect_type_load_headers(self, stream: Any, statusline: Any = None,
+                                  known_format: Any = None) -> tuple[str, Any]:
+        the_format, headers = super()._detect_type_load_headers(stream, statusline, known_format)
+        self.parsed_format = the_format
+        return the_format, headers
+
+
+class _Iterator(ArchiveIterator):
+    """warcio's iterator, with problems collected instead of printed or raised late.
+
+    Given ``file_format="warc"`` it parses every record as WARC: in a WARC file, a line
+    that merely looks like an ARC header (five fields) is damage, not a record.
+    """
+
+    def __init__(self, fileobj: IO[bytes], file_format: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(fileobj, arc2warc=True, **kwargs)
+        self.loader = _Loader(verify_http=False, arc2warc=True)
         self.problems: list[tuple[int, str]] = []
+        if file_format == "warc":
+            self.known_format, self.mixed_arc_warc = "warc", False
+
+    @property
+    def parsed_format(self) -> str | None:
+        """Format of the last record as found in the file: "warc" or "arc2warc"."""
+        return self.loader.parsed_format
 
     def skip_blank_lines(self) -> None:
         """Start after blank lines (a resumed or damaged file may put them first)."""
@@ -209,6 +239,7 @@ class RecordReader:
         self._offset = 0
         self._record: ArcWarcRecord | None = None
         self._info: tuple[int, int] | None = None
+        self._format: str | None = None  # "warc" once a record was WARC
 
     # -- ArchiveIterator-compatible surface ---------------------------------------
     def get_record_offset(self) -> int:
@@ -247,8 +278,8 @@ class RecordReader:
             fh.seek(start)
             it = _Iterator(
                 fh,
+                file_format=self._format,
                 no_record_parse=not self.parse_http,
-                arc2warc=True,
                 check_digests=self.check_digests,
             )
             self._it = it
@@ -256,6 +287,9 @@ class RecordReader:
                 if start:
                     it.skip_blank_lines()
                 for record in it:
+                    if self._format is None and it.parsed_format == "warc":
+                        self._format = "warc"  # so later records must be WARC too
+                        it.known_format, it.mixed_arc_warc = "warc", False
                     self._offset = it.offset
                     self._record = record
                     self._info = None
@@ -266,7 +300,8 @@ class RecordReader:
             except (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error,
                     EOFError, ValueError, OSError) as exc:
                 failed_at = self._failure_offset(it)
-                start = _next_record_start(fh, failed_at + 1, gzipped)
+                start = _next_record_start(fh, failed_at + 1, gzipped,
+                                           warc_only=self._format == "warc")
                 resume = (
                     f"; skipped {start - failed_at} bytes to the next record at {start}"
                     if start is not None
@@ -359,8 +394,13 @@ def _single_member_view(fh: IO[bytes]) -> IO[bytes] | None:
     return spool
 
 
-def _next_record_start(fh: IO[bytes], pos: int, gzipped: bool) -> int | None:
-    """Offset of the next plausible record start at or after ``pos`` (None at EOF)."""
+def _next_record_start(fh: IO[bytes], pos: int, gzipped: bool,
+                       warc_only: bool = False) -> int | None:
+    """Offset of the next plausible record start at or after ``pos`` (None at EOF).
+
+    ``warc_only``: the file is WARC, so ARC-looking header lines are not record starts.
+    """
+    pattern = _WARC_RECORD_START if warc_only else _RECORD_START
     while True:
         fh.seek(pos)
         block = fh.read(_SCAN_BLOCK + 64)
@@ -369,11 +409,11 @@ def _next_record_start(fh: IO[bytes], pos: int, gzipped: bool) -> int | None:
         if gzipped:
             idx = block.find(GZIP_MAGIC)
             while idx != -1 and idx < _SCAN_BLOCK:
-                if _gzip_record_at(fh, pos + idx):
+                if _gzip_record_at(fh, pos + idx, pattern):
                     return pos + idx
                 idx = block.find(GZIP_MAGIC, idx + 1)
         else:
-            for match in _RECORD_START.finditer(block):
+            for match in pattern.finditer(block):
                 start = match.start(1)
                 if start == 0 and pos > 0:
                     fh.seek(pos - 1)
@@ -386,13 +426,13 @@ def _next_record_start(fh: IO[bytes], pos: int, gzipped: bool) -> int | None:
         pos += _SCAN_BLOCK
 
 
-def _gzip_record_at(fh: IO[bytes], pos: int) -> bool:
+def _gzip_record_at(fh: IO[bytes], pos: int, pattern: re.Pattern[bytes] = _RECORD_START) -> bool:
     fh.seek(pos)
     try:
         head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(fh.read(4096), 64)
     except zlib.error:
         return False
-    return bool(_RECORD_START.match(head.lstrip(b"\r\n")))
+    return bool(pattern.match(head.lstrip(b"\r\n")))
 
 
 # ---------------------------------------------------------------------------------
@@ -468,7 +508,7 @@ class ArchiveFiles:
     @staticmethod
     def _parse(fh: IO[bytes], key: Any, offset: int,
                across_members: bool) -> tuple[ArcWarcRecord, _Iterator]:
-        it = _Iterator(fh, arc2warc=True)
+        it = _Iterator(fh)
         it.reader.read_all_members = across_members
         try:
             it.skip_blank_lines()
