@@ -106,6 +106,48 @@ async def test_redirect_gzip_chunked_and_query_order(tmp_path: Path, static_site
     assert stats.get("downloader/response_status_count/301") == 1
 
 
+class PoliteSpider(PagesSpider):
+    """A spider as polite as a real site needs: none of it may slow a replay down."""
+
+    name = "polite"
+    custom_settings = {
+        "DOWNLOAD_DELAY": 30,
+        "AUTOTHROTTLE_ENABLED": True,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "DOWNLOAD_SLOTS": {"news.example.org": {"delay": 30, "concurrency": 1}},
+    }
+
+
+@pytest_twisted.ensureDeferred
+async def test_replay_lifts_politeness_even_a_spiders_own(tmp_path: Path, caplog: Any) -> None:
+    from scrapy.extensions.throttle import AutoThrottle
+
+    from newsarchive.replay import ReplayAddon
+
+    base = "http://news.example.org"
+    write_warc(tmp_path / "a.warc.gz", [Capture(f"{base}/{i}", body=HTML) for i in range(3)])
+    runner = CrawlerRunner(Settings({
+        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        "ADDONS": {ReplayAddon: 0},
+        "NEWSARCHIVE_REPLAY": str(tmp_path),
+        "CONCURRENT_REQUESTS": 12,
+        "LOG_LEVEL": "INFO",
+    }))
+    crawler = runner.create_crawler(PoliteSpider)
+    slots: list[tuple[float, int]] = []
+
+    def downloaded(response: Any, request: Any, spider: Any) -> None:
+        slots.extend((s.delay, s.concurrency) for s in crawler.engine.downloader.slots.values())
+
+    crawler.signals.connect(downloaded, signal=signals.response_received)
+    caplog.set_level("INFO", logger="newsarchive.replay.addon")
+    await runner.crawl(crawler, urls=[f"{base}/{i}" for i in range(3)])
+    assert crawler.stats.get_value("item_scraped_count") == 3
+    assert slots and set(slots) == {(0.0, 12)}
+    assert not any(isinstance(ext, AutoThrottle) for ext in crawler.extensions.middlewares)
+    assert "politeness settings lifted (DOWNLOAD_DELAY=30" in caplog.text
+
+
 @pytest_twisted.ensureDeferred
 async def test_brotli_and_bodies_stored_already_decoded(tmp_path: Path) -> None:
     import brotli

@@ -1,0 +1,63 @@
+"""Polite crawling of real sites, none of it for your own machine.
+
+Scrapy's AutoThrottle adapts each site's download delay to how fast the server answers,
+so a slow (busy) news site is asked less often. Loopback hosts (``localhost``,
+``127.0.0.0/8``, ``::1``) are your own machine, a local mirror or the offline sample
+site: they keep ``DOWNLOAD_DELAY`` unless ``NEWSARCHIVE_THROTTLE_LOOPBACK`` is set (which
+benchmarks use to treat the sample site like a remote one).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.extensions.throttle import AutoThrottle as ScrapyAutoThrottle
+from scrapy.http import Request, Response
+from scrapy.utils.httpobj import urlparse_cached
+
+
+MAX_DELAY_STAT = "newsarchive/politeness/max_delay"
+
+
+@lru_cache(maxsize=1024)
+def is_loopback(host: str | None) -> bool:
+    """True for ``localhost`` and loopback IP addresses (v4 and v6)."""
+    if not host:
+        return False
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class AutoThrottle(ScrapyAutoThrottle):
+    """Scrapy's AutoThrottle, except for loopback hosts (see the module docstring)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)  # NotConfigured unless AUTOTHROTTLE_ENABLED
+        self.throttle_loopback = crawler.settings.getbool("NEWSARCHIVE_THROTTLE_LOOPBACK")
+        if not self.throttle_loopback:
+            crawler.signals.connect(self._exempt, signal=signals.request_reached_downloader)
+
+    def _exempt(self, request: Request, spider: Any) -> None:
+        # before the slot queues the request: a new slot starts at AUTOTHROTTLE_START_DELAY
+        if is_loopback(urlparse_cached(request).hostname):
+            _, slot = self._get_slot(request, spider)
+            if slot is not None:
+                slot.delay = self.mindelay
+
+    def _response_downloaded(self, response: Response, request: Request, spider: Any) -> None:
+        if not self.throttle_loopback and is_loopback(urlparse_cached(request).hostname):
+            return
+        super()._response_downloaded(response, request, spider)
+        _, slot = self._get_slot(request, spider)
+        if slot is not None and self.crawler.stats is not None:
+            # how hard the crawl held back, in the end-of-crawl stats
+            self.crawler.stats.max_value(MAX_DELAY_STAT, round(slot.delay, 3))
