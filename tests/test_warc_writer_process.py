@@ -74,6 +74,7 @@ class KillWriterSpider(FetchSpider):
     """Kills the writer process once it has written a record, as the OOM killer might."""
 
     killed = False
+    how = signal.SIGKILL
 
     def parse(self, response: scrapy.http.Response) -> None:
         super().parse(response)
@@ -81,11 +82,16 @@ class KillWriterSpider(FetchSpider):
             self.killed = True
             (capture,) = [m for m in self.crawler.engine.downloader.middleware.middlewares
                           if type(m).__name__ == "WarcCaptureMiddleware"]  # fmt: skip
-            os.kill(capture._process.pid, signal.SIGKILL)
+            os.kill(capture._process.pid, self.how)
 
 
-@pytest_twisted.ensureDeferred
-async def test_a_dead_writer_stops_the_crawl_and_keeps_what_it_wrote(tmp_path: Path) -> None:
+class HangWriterSpider(KillWriterSpider):
+    """Stops the writer process (SIGSTOP), as a hung disk would: it never answers again."""
+
+    how = signal.SIGSTOP
+
+
+async def crawl_and_lose_the_writer(tmp_path: Path, spidercls: type, **settings: Any) -> tuple[dict[str, Any], list[Any]]:
     from scrapy.crawler import CrawlerRunner
     from scrapy.settings import Settings
 
@@ -93,16 +99,32 @@ async def test_a_dead_writer_stops_the_crawl_and_keeps_what_it_wrote(tmp_path: P
 
     pages = [f"/page/{n}" for n in range(60)]
     with site(pages) as server:
-        settings = Settings({"NEWSARCHIVE_WARC_DIR": str(tmp_path), "CONCURRENT_REQUESTS": 1,
-                             "DOWNLOAD_DELAY": 0.05, "LOG_LEVEL": "WARNING", **WARC_SETTINGS})  # fmt: skip
-        runner = CrawlerRunner(settings)
-        crawler = runner.create_crawler(KillWriterSpider)
+        runner = CrawlerRunner(Settings({
+            "NEWSARCHIVE_WARC_DIR": str(tmp_path), "CONCURRENT_REQUESTS": 1, "DOWNLOAD_DELAY": 0.05,
+            "LOG_LEVEL": "WARNING", **WARC_SETTINGS, **settings,
+        }))
+        crawler = runner.create_crawler(spidercls)
         results: list[Any] = []
         await runner.crawl(crawler, requests=[server.url + p for p in pages], results=results)
-    stats = crawler.stats.get_stats()
+    assert len(results) < len(pages)  # stopped, not carried on unrecorded
+    return crawler.stats.get_stats(), results
+
+
+@pytest_twisted.ensureDeferred
+async def test_a_hung_writer_is_killed_and_fails_the_crawl(tmp_path: Path, caplog: Any) -> None:
+    stats, _ = await crawl_and_lose_the_writer(tmp_path, HangWriterSpider, NEWSARCHIVE_WARC_WRITER_TIMEOUT=0.5)
+    assert stats["finish_reason"] == "warc_write_failed"
+    assert "has not answered for" in caplog.text and "stopped answering for 0.5 s" in caplog.text
+    (left,) = tmp_path.glob("*.warc.gz.open")  # what it wrote before it hung stays readable
+    assert tool("warcio", "check", str(left)).returncode == 0
+    assert any(r.rec_type == "response" for r in read_records(left))
+
+
+@pytest_twisted.ensureDeferred
+async def test_a_dead_writer_stops_the_crawl_and_keeps_what_it_wrote(tmp_path: Path) -> None:
+    stats, _ = await crawl_and_lose_the_writer(tmp_path, KillWriterSpider)
     assert stats["finish_reason"] == "warc_write_failed"
     assert stats["newsarchive/warc/write_errors"] == 1
-    assert len(results) < len(pages)  # stopped, not carried on unrecorded
     (left,) = tmp_path.glob("*.warc.gz.open")  # the writer never finished it
     check = tool("warcio", "check", str(left))
     assert check.returncode == 0, check.stdout + check.stderr

@@ -79,10 +79,13 @@ class WarcSettings:
     operator: str = ""
     writer_process: bool = True
     backlog: int = 32 * 1024 * 1024
+    writer_timeout: float = 300.0  # seconds the writer process may leave a message unanswered
 
     def __post_init__(self) -> None:
         if self.max_size <= 0:
             raise ValueError(f"NEWSARCHIVE_WARC_MAX_SIZE must be positive, got {self.max_size}")
+        if self.writer_timeout < 0:
+            raise ValueError(f"NEWSARCHIVE_WARC_WRITER_TIMEOUT must be 0 (no limit) or more, got {self.writer_timeout}")
         if not 0 <= self.gzip_level <= 9:
             raise ValueError(f"NEWSARCHIVE_WARC_GZIP_LEVEL must be 0-9, got {self.gzip_level}")
         check_algorithm(self.digest)
@@ -105,6 +108,7 @@ class WarcSettings:
             # A child process that inherits pipes needs POSIX; elsewhere, work in-process.
             writer_process=settings.getbool("NEWSARCHIVE_WARC_WRITER_PROCESS", True) and os.name == "posix",
             backlog=settings.getint("NEWSARCHIVE_WARC_BACKLOG", 32 * 1024 * 1024),
+            writer_timeout=settings.getfloat("NEWSARCHIVE_WARC_WRITER_TIMEOUT", 300.0),
         )
 
 

@@ -12,6 +12,8 @@ Messages are length-prefixed pickles between two processes of the same program; 
 follows its ``archive`` message as raw bytes. The child answers each message in order.
 When its stdin closes without a ``close`` (the crawl was killed), it writes what it was
 sent, keeps the revisit index, and leaves the file ``.open`` as any killed writer would.
+A child that leaves a message unanswered for ``NEWSARCHIVE_WARC_WRITER_TIMEOUT`` seconds
+(a hung disk, a stopped process) is killed, so the crawl fails instead of hanging.
 
     parent -> child: ("open", WarcSettings, prefix, info, logging settings)
                      ("archive", uri, WireExchange fields, truncated, body_length) + body
@@ -28,11 +30,13 @@ import pickle
 import signal
 import struct
 import sys
+import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from twisted.internet.defer import Deferred
 from twisted.internet.protocol import ProcessProtocol
+from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
 from newsarchive.warc.archiver import Archiver, Outcome, WarcSettings, WireExchange
@@ -58,7 +62,7 @@ def _frame(message: tuple[Any, ...]) -> bytes:
 class WriterProcess(ProcessProtocol):
     """Talks to one writer process; every call returns a Deferred firing with its answer."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float = 0.0, reactor: Any = None) -> None:
         self._waiting: collections.deque[tuple[Deferred[Any], int]] = collections.deque()
         self.backlog = 0  # bytes sent and not answered yet
         self._buffer = bytearray()
@@ -66,9 +70,34 @@ class WriterProcess(ProcessProtocol):
         self.ended: Deferred[None] = Deferred()
         self.pid: int | None = None
         self._outbox: _Outbox | None = None
+        self.timeout = timeout
+        self._progress_at = time.monotonic()  # last answer, or the send that ended idleness
+        self._stalled = False
+        self._watchdog: LoopingCall | None = None
+        if timeout > 0:
+            self._watchdog = LoopingCall(self._check_progress)
+            if reactor is not None:
+                self._watchdog.clock = reactor
 
     def connectionMade(self) -> None:  # noqa: N802 - Twisted's name
         self._outbox = _Outbox(self.transport)
+        if self._watchdog is not None:
+            self._watchdog.start(min(self.timeout / 4, 10.0), now=False)
+
+    def _check_progress(self) -> None:
+        if not self._waiting or self._gone is not None or self.pid is None:
+            return
+        silent = time.monotonic() - self._progress_at
+        if silent >= self.timeout:
+            self._stalled = True
+            logger.critical(
+                "The WARC writer process (pid %s) has not answered for %.0f s "
+                "(NEWSARCHIVE_WARC_WRITER_TIMEOUT); killing it", self.pid, silent,
+            )
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:  # it ended meanwhile: processEnded follows
+                pass
 
     @classmethod
     def start(
@@ -79,7 +108,7 @@ class WriterProcess(ProcessProtocol):
         ``log`` holds Scrapy's ``LOG_*`` settings (see :func:`log_settings`), so the
         writer logs where and how the crawl does.
         """
-        protocol = cls()
+        protocol = cls(settings.writer_timeout, reactor)
         env = dict(os.environ)
         here = str(Path(__file__).resolve().parents[2])  # the newsarchive checkout or site-packages
         env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
@@ -109,6 +138,8 @@ class WriterProcess(ProcessProtocol):
             return d
         frame = _frame(message)
         size = len(frame) + len(body)
+        if not self._waiting:
+            self._progress_at = time.monotonic()
         self._waiting.append((d, size))
         self.backlog += size
         assert self._outbox is not None
@@ -129,6 +160,7 @@ class WriterProcess(ProcessProtocol):
             del buffer[:end]
             d, size = self._waiting.popleft()
             self.backlog -= size
+            self._progress_at = time.monotonic()
             if status == "ok":
                 d.callback(result)
             else:
@@ -137,7 +169,11 @@ class WriterProcess(ProcessProtocol):
     def processEnded(self, reason: Failure) -> None:  # noqa: N802 - Twisted's name
         code, sig = getattr(reason.value, "exitCode", None), getattr(reason.value, "signal", None)
         how = f"killed by signal {sig}" if sig else f"exit code {code}"
+        if self._stalled:
+            how = f"stopped answering for {self.timeout:g} s and was killed"
         self._gone = f"the WARC writer process (pid {self.pid}) ended ({how})"
+        if self._watchdog is not None and self._watchdog.running:
+            self._watchdog.stop()
         while self._waiting:
             d, size = self._waiting.popleft()
             self.backlog -= size
