@@ -36,6 +36,12 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+WIRE_META = "_newsarchive_wire"
+"""``request.meta`` key holding the :class:`WireExchange` of the last download."""
+
+HANDLER_PATH = "newsarchive.warc.handler.WireRecordingDownloadHandler"
+"""The download handler that records :class:`WireExchange` objects (http and https)."""
+
 
 @dataclass
 class WireExchange:

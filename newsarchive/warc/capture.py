@@ -34,8 +34,7 @@ from scrapy.utils.misc import load_object
 
 from newsarchive.fetch_time import FETCHED_AT_META
 from newsarchive.provenance import WARC_META, PendingPointer, WarcPointerPipeline
-from newsarchive.warc.archiver import Archiver, Outcome, WarcSettings
-from newsarchive.warc.handler import HANDLER_PATH, WIRE_META, WireExchange, check_internals
+from newsarchive.warc.archiver import HANDLER_PATH, WIRE_META, Archiver, Outcome, WarcSettings, WireExchange
 from newsarchive.warc.writer_process import WriterProcess, log_settings
 
 if TYPE_CHECKING:
@@ -82,6 +81,9 @@ def check_configuration(settings: BaseSettings) -> None:
             f"{HANDLER_PATH!r}: responses could not be archived faithfully. Set "
             "DOWNLOAD_HANDLERS for http and https, or NEWSARCHIVE_WARC_ENABLED=False."
         )
+    # imported here: loading this module (Scrapy does, even for a replay) stays cheap
+    from newsarchive.warc.handler import check_internals
+
     check_internals()
 
 

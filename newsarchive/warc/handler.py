@@ -31,7 +31,7 @@ from scrapy import signals
 from scrapy.core.downloader.handlers import http11 as _http11
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
-from newsarchive.warc.archiver import WireExchange
+from newsarchive.warc.archiver import HANDLER_PATH, WIRE_META, WireExchange
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -40,10 +40,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-WIRE_META = "_newsarchive_wire"
-"""``request.meta`` key holding the :class:`WireExchange` of the last download."""
-
-HANDLER_PATH = "newsarchive.warc.handler.WireRecordingDownloadHandler"
+__all__ = ["HANDLER_PATH", "WIRE_META", "WireCaptureUnavailable", "WireRecordingDownloadHandler",
+           "check_internals"]
 
 
 class WireCaptureUnavailable(RuntimeError):
