@@ -22,6 +22,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
+from newsarchive.politeness import MAX_DELAY_STAT
 from newsarchive.sitedef import load_site
 
 ITEMS_FILE = "items.jsonl"
@@ -145,6 +146,8 @@ def summary_lines(result: CrawlResult) -> list[str]:
         f"pages fetched:  {result.pages} ({stats.get('downloader/response_status_count/200', 0)} OK)",
         f"elapsed:        {result.elapsed:.1f} s",
     ]
+    if MAX_DELAY_STAT in stats:
+        lines.append(f"politeness:     AutoThrottle, delays up to {stats[MAX_DELAY_STAT]:.2f} s between requests to a site")
     dropped = {k.rsplit('/', 1)[-1]: v for k, v in stats.items() if k.startswith("newsarchive/dropped/")}
     if dropped:
         lines.append("dropped items:  " + ", ".join(f"{k}={v}" for k, v in sorted(dropped.items())))

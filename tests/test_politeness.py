@@ -56,3 +56,11 @@ async def test_a_site_treated_as_remote_is_throttled(sample_site: Any, tmp_path:
     assert len(delays) >= 3 and all(d > 0 for d in delays)
     assert delays[0] < 0.05  # adapted to how fast the server answered, from the start delay
     assert 0 < stats[MAX_DELAY_STAT] <= 0.05
+
+
+def test_the_crawl_summary_says_how_hard_the_crawl_held_back() -> None:
+    from newsarchive.crawl import CrawlResult, summary_lines
+
+    polite = summary_lines(CrawlResult(None, {MAX_DELAY_STAT: 1.234}, 2.0))
+    assert "politeness:     AutoThrottle, delays up to 1.23 s between requests to a site" in polite
+    assert not any(line.startswith("politeness:") for line in summary_lines(CrawlResult(None, {}, 2.0)))
