@@ -104,7 +104,8 @@ def verify(
         report.files += 1
         if name.endswith(OPEN_SUFFIX):
             report.problems.append(
-                Damage(name, 0, "unfinished file: its writer did not close it (crawl killed?)")
+                Damage(name, 0, "unfinished file: its writer did not close it (crawl killed?); "
+                       "the next crawl into this directory finishes it")
             )
         label = f"[{number}/{len(sources)}] {name}"
         _verify_file(source, report, lambda n, label=label: progress and progress(f"{label}: {n} records"))

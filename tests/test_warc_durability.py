@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO_ROOT
+from newsarchive.warc.recovery import writer_is_gone
 from warc_crawl import RawServer, read_records, scrapy_crawl_command, tool
 
 
@@ -36,7 +37,7 @@ def split_members(data: bytes) -> tuple[list[bytes], bytes]:
 
 
 @pytest.mark.slow
-def test_killed_crawl_leaves_every_completed_record_readable(sample_site: Any, tmp_path: Path) -> None:
+def test_killed_crawl_leaves_every_completed_record_readable_and_the_next_crawl_finishes_it(sample_site: Any, tmp_path: Path) -> None:
     command = scrapy_crawl_command(tmp_path, sample_site.url, "CONCURRENT_REQUESTS=1", "DOWNLOAD_DELAY=0.05",
                                    "RANDOMIZE_DOWNLOAD_DELAY=False", "NEWSARCHIVE_WARC_REVISITS=False")
     child = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -65,6 +66,22 @@ def test_killed_crawl_leaves_every_completed_record_readable(sample_site: Any, t
     assert check.stdout.count("digest pass") == len(members)
     records = read_records(complete)
     assert records[0].rec_type == "warcinfo" and len(records) == len(members)
+
+    # The next crawl into the directory finishes the file; items exported before the kill
+    # then resolve to their records.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not writer_is_gone(left):
+        time.sleep(0.05)  # the writer process finishes what it was sent, then exits
+    before = tmp_path / "items-before-kill.jsonl"
+    os.replace(tmp_path / "items.jsonl", before)
+    assert before.read_text().count('"warc"') > 0
+    again = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "left unfinished by a killed crawl" in again.stderr
+    assert not list(warc_dir.glob("*.open"))
+    assert left.with_name(left.name.removesuffix(".open")).exists()
+    verify = tool("newsarchive", "verify", str(warc_dir), "--items", str(before))
+    assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
 @pytest.mark.slow

@@ -1,4 +1,8 @@
-"""``newsarchive index ARCHIVE...``: rebuild the sorted CDXJ index beside WARC files."""
+"""``newsarchive index ARCHIVE...``: rebuild the sorted CDXJ index beside WARC files.
+
+Directories first get their killed crawls' ``.open`` files finished (see
+:mod:`newsarchive.warc.recovery`), so the rebuilt index covers those records too.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from pathlib import Path
 
 from newsarchive.warc.index import INDEX_NAME, index_archives, write_index
 from newsarchive.warc.reader import Damage
+from newsarchive.warc.recovery import finish_unfinished
 
 HELP = (
     f"rebuild sorted CDXJ indexes (pywb format): DIR/{INDEX_NAME} for a directory, "
@@ -28,6 +33,9 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"newsarchive index: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
+    for directory in (Path(a) for a in args.archives):
+        for done in finish_unfinished(directory) if directory.is_dir() else []:
+            print(f"finished {done.path} (left unfinished by a killed crawl)")
     damage: list[Damage] = []
 
     def report(problem: Damage) -> None:

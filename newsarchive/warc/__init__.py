@@ -8,6 +8,7 @@ Modules (import what you need; this package imports nothing heavy on purpose):
 - ``writer_process``  the archiver in a child process (another core), and the pipe to it
 - ``records``         WARC record headers and block bytes (digests included)
 - ``writer``          file naming, per-record gzip, ``.open`` -> rename, rollover
+- ``recovery``        finishing the ``.open`` files a killed crawl left behind
 - ``revisits``        payload-digest deduplication across crawls into one directory
 - ``index`` / ``reader``  CDXJ indexing and robust reading
 """

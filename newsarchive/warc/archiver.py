@@ -28,6 +28,7 @@ from newsarchive.warc.records import (
     revisit_record,
     warc_date,
 )
+from newsarchive.warc.recovery import finish_unfinished
 from newsarchive.warc.revisits import Original, RevisitIndex
 from newsarchive.warc.writer import DEFAULT_MAX_SIZE, RecordLocation, WarcWriter
 
@@ -140,6 +141,8 @@ class Archiver:
         self._closed: list[str] = []
         self._index_lines: dict[str, list[str]] = {}  # CDXJ lines of each file, made as written
         self._index_reread: set[str] = set()  # files with records the indexer must read back
+        # files a killed crawl left .open: finished and indexed before anything is written
+        self.recovered = [r.path.name for r in finish_unfinished(settings.directory, self._add_to_index)]
         self.writer = WarcWriter(
             settings.directory,
             prefix,
@@ -219,8 +222,11 @@ class Archiver:
         ))  # fmt: skip
 
     def _file_closed(self, path: Path) -> None:
-        """Merge the lines of a file just closed into ``index.cdxj`` (read back only if needed)."""
         self._closed.append(path.name)
+        self._add_to_index(path)
+
+    def _add_to_index(self, path: Path) -> None:
+        """Merge the lines of a finished file into ``index.cdxj`` (read back only if needed)."""
         if not self.settings.index:
             return
         made = self._index_lines.pop(path.name, None)

@@ -134,7 +134,7 @@ class WarcCaptureMiddleware:
             self._process, opened = WriterProcess.start(
                 _reactor(), settings, self._prefix(), self._warcinfo(), log_settings(crawler.settings)
             )
-            opened.addErrback(self._writer_failed)
+            opened.addCallbacks(self._count_recovered, self._writer_failed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -151,6 +151,7 @@ class WarcCaptureMiddleware:
     def spider_opened(self, spider: Spider) -> None:
         if self._process is None:
             self._archiver = Archiver(self.settings, self._prefix(), self._warcinfo())
+            self._count_recovered(self._archiver.recovered)
         where = f"writer process {self._process.pid}" if self._process else "in the crawl process"
         logger.info("Archiving every exchange into %s (%s)", self.settings.directory, where)
 
@@ -269,6 +270,10 @@ class WarcCaptureMiddleware:
             self.stats.inc_value(f"newsarchive/warc/truncated/{outcome.truncated}")
         self._count_files(outcome.closed_files)
         return outcome.pointer
+
+    def _count_recovered(self, names: list[str]) -> None:
+        if names:
+            self.stats.inc_value("newsarchive/warc/recovered_files", len(names))
 
     def _count_files(self, closed: list[str]) -> None:
         if closed:

@@ -18,7 +18,8 @@ A child that leaves a message unanswered for ``NEWSARCHIVE_WARC_WRITER_TIMEOUT``
     parent -> child: ("open", WarcSettings, prefix, info, logging settings)
                      ("archive", uri, WireExchange fields, truncated, body_length) + body
                      ("close",)
-    child -> parent: ("ok", result) or ("error", description)
+    child -> parent: ("ok", result) or ("error", description); ``open`` answers with the
+                     names of files a killed crawl had left unfinished (now finished)
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ class WriterProcess(ProcessProtocol):
     @classmethod
     def start(
         cls, reactor: Any, settings: WarcSettings, prefix: str, info: list[tuple[str, str]], log: dict[str, Any]
-    ) -> tuple[WriterProcess, Deferred[None]]:
+    ) -> tuple[WriterProcess, Deferred[list[str]]]:
         """Spawn the child; returns the protocol and a Deferred for its ``open`` answer.
 
         ``log`` holds Scrapy's ``LOG_*`` settings (see :func:`log_settings`), so the
@@ -306,7 +307,7 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> int:
                 settings, prefix, info, log = args
                 _configure_logging(log)
                 archiver = Archiver(settings, prefix, info)
-                result = None
+                result = archiver.recovered
             elif kind == "close":
                 result = archiver.close() if archiver is not None else []
             else:
