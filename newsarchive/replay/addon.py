@@ -50,10 +50,8 @@ def _lift_politeness(settings: Settings) -> None:
     }
     lifted = []
     for name, value in unthrottled.items():
-        before = settings.get(name)
-        if before is not None and before != value and not (
-            name == "DOWNLOAD_SLOTS" and not settings.getdict(name)
-        ):
+        before = settings.getdict(name) if isinstance(value, dict) else settings.get(name)
+        if before is not None and before != value:
             lifted.append(f"{name}={before!r}")
         settings.set(name, value, priority=max(_priority(settings, name), UNTHROTTLE_PRIORITY))
     if lifted:
