@@ -1,7 +1,10 @@
 """Polite crawling of real sites, none of it for your own machine.
 
 Scrapy's AutoThrottle adapts each site's download delay to how fast the server answers,
-so a slow (busy) news site is asked less often. Loopback hosts (``localhost``,
+so a slow (busy) news site is asked less often. A server that says it is overloaded
+(429 Too Many Requests, 503 Service Unavailable) is also given the time its
+``Retry-After`` asks for, or twice the current delay, up to ``AUTOTHROTTLE_MAX_DELAY``;
+AutoThrottle then brings the delay back down as good answers come in. Loopback hosts (``localhost``,
 ``127.0.0.0/8``, ``::1``) are your own machine, a local mirror or the offline sample
 site: they keep ``DOWNLOAD_DELAY`` unless ``NEWSARCHIVE_THROTTLE_LOOPBACK`` is set (which
 benchmarks use to treat the sample site like a remote one).
@@ -10,6 +13,9 @@ benchmarks use to treat the sample site like a remote one).
 from __future__ import annotations
 
 import ipaddress
+import logging
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
 
@@ -19,8 +25,12 @@ from scrapy.extensions.throttle import AutoThrottle as ScrapyAutoThrottle
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
+logger = logging.getLogger(__name__)
+
 
 MAX_DELAY_STAT = "newsarchive/politeness/max_delay"
+BACKOFF_STAT = "newsarchive/politeness/backoffs"
+OVERLOADED = (429, 503)
 
 
 @lru_cache(maxsize=1024)
@@ -57,7 +67,31 @@ class AutoThrottle(ScrapyAutoThrottle):
         if not self.throttle_loopback and is_loopback(urlparse_cached(request).hostname):
             return
         super()._response_downloaded(response, request, spider)
-        _, slot = self._get_slot(request, spider)
-        if slot is not None and self.crawler.stats is not None:
-            # how hard the crawl held back, in the end-of-crawl stats
-            self.crawler.stats.max_value(MAX_DELAY_STAT, round(slot.delay, 3))
+        key, slot = self._get_slot(request, spider)
+        if slot is None or self.crawler.stats is None:
+            return
+        if response.status in OVERLOADED:
+            wait = retry_after(response.headers.get(b"Retry-After")) or max(2 * slot.delay, self._start_delay())
+            wait = min(max(slot.delay, wait), self.maxdelay)
+            logger.info("%s answered %d: waiting %.1f s between its requests", key, response.status, wait)
+            slot.delay = wait
+            self.crawler.stats.inc_value(BACKOFF_STAT)
+        # how hard the crawl held back, in the end-of-crawl stats
+        self.crawler.stats.max_value(MAX_DELAY_STAT, round(slot.delay, 3))
+
+
+def retry_after(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import pytest_twisted
+import scrapy
 from scrapy import signals
 from scrapy.crawler import CrawlerRunner
 
@@ -64,3 +65,53 @@ def test_the_crawl_summary_says_how_hard_the_crawl_held_back() -> None:
     polite = summary_lines(CrawlResult(None, {MAX_DELAY_STAT: 1.234}, 2.0))
     assert "politeness:     AutoThrottle, delays up to 1.23 s between requests to a site" in polite
     assert not any(line.startswith("politeness:") for line in summary_lines(CrawlResult(None, {}, 2.0)))
+
+
+@pytest.mark.parametrize("value, expected", [
+    (b"120", 120.0), ("  7 ", 7.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 60.0),
+    ("Wed, 21 Oct 2015 07:00:00 GMT", 0.0), (b"soon", None), ("", None), (None, None),
+])
+def test_retry_after(value: Any, expected: float | None) -> None:
+    from datetime import datetime, timezone
+
+    from newsarchive.politeness import retry_after
+
+    assert retry_after(value, now=datetime(2015, 10, 21, 7, 27, tzinfo=timezone.utc)) == expected
+
+
+class OnePageSpider(scrapy.Spider):
+    name = "one_page"
+
+    def __init__(self, url: str = "", **kw: Any) -> None:
+        super().__init__(**kw)
+        self.url = url
+
+    async def start(self) -> Any:
+        yield scrapy.Request(self.url)
+
+    def parse(self, response: Any) -> Any:
+        return None
+
+
+@pytest.mark.parametrize("headers, expected_delay", [({"Retry-After": "2"}, 2.0), ({}, 0.2)])
+@pytest_twisted.ensureDeferred
+async def test_an_overloaded_server_is_given_time(static_site: Any, headers: dict[str, str], expected_delay: float) -> None:
+    from newsarchive.politeness import BACKOFF_STAT
+
+    static_site.pages["/busy"] = (429, headers, b"slow down")
+    runner = CrawlerRunner(crawl_settings(None, {
+        "LOG_LEVEL": "WARNING", "NEWSARCHIVE_WARC_ENABLED": False, "RETRY_ENABLED": False,
+        "NEWSARCHIVE_THROTTLE_LOOPBACK": True, "AUTOTHROTTLE_START_DELAY": 0.1,
+    }))
+    crawler = runner.create_crawler(OnePageSpider)
+    delays: list[float] = []
+    crawler.signals.connect(
+        lambda response, request, spider: delays.append(crawler.engine.downloader.slots[request.meta["download_slot"]].delay),
+        signal=signals.response_received, weak=False,
+    )
+    await runner.crawl(crawler, url=static_site.url + "/busy")
+    stats = crawler.stats.get_stats()
+    assert stats["downloader/response_status_count/429"] == 1
+    assert stats[BACKOFF_STAT] == 1
+    assert delays[-1] == pytest.approx(expected_delay)  # Retry-After, else twice the start delay
+    assert stats[MAX_DELAY_STAT] == pytest.approx(expected_delay)
