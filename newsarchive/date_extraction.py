@@ -43,6 +43,7 @@ from cssselect import SelectorError
 from lxml import etree
 
 from newsarchive.dates import FUTURE_SLACK, MIN_DATE, normalize_date
+from newsarchive.json_ld import json_ld_scripts, unwrap, walk_json
 
 __all__ = ["FoundDate", "extract_published"]
 
@@ -80,7 +81,8 @@ META_KEYS: tuple[str, ...] = (
 _META_RANK = {key: rank for rank, key in enumerate(META_KEYS)}
 
 _ARTICLE_TYPE = re.compile(r"article|posting|report|blog|news", re.I)
-_CHROME = re.compile(
+# class/id words of page chrome (menus, tickers, sidebars...), never an article's own parts
+CHROME_LABELS = re.compile(
     r"header|masthead|ticker|top-?bar|navbar|(?<![a-z])nav(?![a-z])|navigation|menu|footer"
     r"|breadcrumb|cookie|sidebar|widget|related|comments?(?![a-z])|newsletter|promo",
     re.I,
@@ -255,14 +257,14 @@ def _from_selector(sel: parsel.Selector, query: str) -> Iterator[str]:
 
 def _from_json_ld(tree: etree._Element) -> Iterator[str]:
     ranked: list[tuple[int, int, str]] = []
-    for script in _LD_JSON_TEXTS(tree):
+    for script in json_ld_scripts(tree):
         try:
-            data = json.loads(_unwrap(script), strict=False)
+            data = json.loads(unwrap(script), strict=False)
         except ValueError:
             # Broken JSON (unescaped quotes, trailing commas) is common; the key still reads.
             ranked.extend((3, len(ranked), m) for m in _LD_FALLBACK.findall(script))
             continue
-        for obj in _walk_json(data):
+        for obj in walk_json(data):
             types = obj.get("@type", "")
             types = " ".join(types) if isinstance(types, list) else str(types)
             article = bool(_ARTICLE_TYPE.search(types))
@@ -275,27 +277,6 @@ def _from_json_ld(tree: etree._Element) -> Iterator[str]:
                     ranked.append((rank, len(ranked), str(value)))
     for _, _, value in sorted(ranked):
         yield value
-
-
-def _unwrap(script: str) -> str:
-    text = script.strip()
-    for start, end in (("<!--", "-->"), ("/*<![CDATA[*/", "/*]]>*/"), ("<![CDATA[", "]]>")):
-        if text.startswith(start) and text.endswith(end):
-            text = text[len(start):-len(end)].strip()
-    return text
-
-
-def _walk_json(data: object, depth: int = 0) -> Iterator[dict]:
-    if depth > 8:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _walk_json(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "item"):
-            if key in data:
-                yield from _walk_json(data[key], depth + 1)
 
 
 def _from_meta(tree: etree._Element) -> Iterator[str]:
@@ -438,7 +419,7 @@ def _is_chrome(node: etree._Element) -> bool:
     labels = " ".join(filter(None, (node.get("class"), node.get("id"))))
     if _RENDER_DATE.search(labels):
         return True
-    if not (tag in ("header", "nav", "footer") or _CHROME.search(labels)):
+    if not (tag in ("header", "nav", "footer") or CHROME_LABELS.search(labels)):
         return False
     if _ARTICLE_PART.search(labels):  # "entry-header", "post-footer": the story's own
         return False
@@ -463,7 +444,6 @@ def _xpath(query: str) -> etree.XPath:
     return etree.XPath(query, smart_strings=False)
 
 
-_LD_JSON_TEXTS = _xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]/text()')
 _META_WITH_CONTENT = _xpath("//meta[@content]")
 _ITEMPROP_PUBLISHED = _xpath(  # [@itemprop] first: a cheap test that rules out most nodes
     '//*[@itemprop][not(self::meta)][translate(@itemprop, "DATEPUBLISHED", "datepublished")="datepublished"]'

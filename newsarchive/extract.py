@@ -41,6 +41,11 @@ def node_text(node: Selector) -> str:
     return _visible_text(node.root)
 
 
+def element_text(element: etree._Element) -> str:
+    """Visible text of an lxml element (scripts and styles left out), squeezed."""
+    return _visible_text(element)
+
+
 def texts(sel: Selector, query: str | None) -> list[str]:
     """Non-empty texts of every match, in document order.
 

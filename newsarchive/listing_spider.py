@@ -29,26 +29,16 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsarchive.article_fields import extract_article_fields, page_language
 from newsarchive.date_extraction import extract_published
 from newsarchive.dates import format_iso, normalize_date
-from newsarchive.extract import first_text, select, texts
+from newsarchive.extract import first_text, select
 from newsarchive.fetch_time import fetched_at
 from newsarchive.items import Article
 from newsarchive.provenance import attach_warc_pointer
 from newsarchive.sitedef import SiteDefinition
 
 logger = logging.getLogger(__name__)
-
-# Generic fallbacks when a site definition leaves an article selector unset.
-_FALLBACK_TITLE = ("h1.entry-title", "article h1", "h1", "xpath://meta[@property='og:title']/@content")
-_FALLBACK_BODY = (
-    "[itemprop=articleBody] p",
-    ".entry-content p",
-    "article p",
-)
-_FALLBACK_AUTHORS = ("[rel=author]", ".byline a", "xpath://meta[@name='author']/@content")
-_FALLBACK_TAGS = ("a[rel~=tag]",)
-
 
 class ListingSpider(scrapy.Spider):
     """Crawl a site's paginated listings into articles, driven by a :class:`SiteDefinition`."""
@@ -175,7 +165,7 @@ class ListingSpider(scrapy.Spider):
             published_raw=published_raw,
             published=self.parse_date(published_raw, fetched, response.url),
             section=first_text(teaser, rules.section),
-            language=self.languages[0] if self.languages else _page_language(response),
+            language=self.languages[0] if self.languages else page_language(response),
             site=self.site.name,
             listing_url=response.url,
             crawled_at=format_iso(fetched),
@@ -212,9 +202,9 @@ class ListingSpider(scrapy.Spider):
         rules = self.site.article
         fetched = fetched_at(response)
         item.crawled_at = format_iso(fetched)
-        item.title = _first_of(response, rules.title, _FALLBACK_TITLE) or teaser.title
-        body = texts(response, rules.body) if rules.body else _first_nonempty(response, _FALLBACK_BODY)
-        item.body = "\n\n".join(body) or None
+        fields = extract_article_fields(response, rules)
+        item.title = fields.title or teaser.title
+        item.body = fields.body_text
         found = extract_published(
             response.selector,
             selector=rules.date,
@@ -228,12 +218,10 @@ class ListingSpider(scrapy.Spider):
             item.published_raw = found.raw
         elif found.raw:
             self.date_unparsed(found.raw, response.url)
-        authors = texts(response, rules.authors) if rules.authors else _first_nonempty(response, _FALLBACK_AUTHORS)
-        item.authors = _unique([_strip_by(a) for a in authors])
-        tags = texts(response, rules.tags) if rules.tags else _first_nonempty(response, _FALLBACK_TAGS)
-        item.tags = _unique(tags)
-        item.section = first_text(response, rules.section) or teaser.section
-        item.language = _page_language(response) or teaser.language
+        item.authors = fields.authors
+        item.tags = fields.tags
+        item.section = fields.section or teaser.section
+        item.language = fields.language or teaser.language
         attach_warc_pointer(item, response, role="response")
         stats.inc_value("newsarchive/articles/parsed")
         yield item
@@ -312,46 +300,3 @@ def _boolean(name: str, value: str | bool | None, default: bool) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise ValueError(f"{name}: expected true or false, got {value!r}")
-
-
-def _page_language(response: Response) -> str | None:
-    lang = response.xpath("/html/@lang").get()
-    if not lang:
-        return None
-    return lang.strip().split("-")[0].split("_")[0].lower() or None
-
-
-def _first_of(response: Response, query: str | None, fallbacks: tuple[str, ...]) -> str | None:
-    if query:
-        return first_text(response, query)
-    for candidate in fallbacks:
-        found = first_text(response, candidate)
-        if found:
-            return found
-    return None
-
-
-def _first_nonempty(response: Response, queries: tuple[str, ...]) -> list[str]:
-    for query in queries:
-        found = texts(response, query)
-        if found:
-            return found
-    return []
-
-
-def _strip_by(author: str) -> str:
-    lowered = author.lower()
-    for prefix in ("by ", "от "):
-        if lowered.startswith(prefix):
-            return author[len(prefix):].strip()
-    return author.strip()
-
-
-def _unique(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for value in values:
-        if value and value not in seen:
-            seen.add(value)
-            out.append(value)
-    return out
