@@ -12,16 +12,14 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from newsarchive.progress import Progress
 from newsarchive.replay.index_lookup import request_key
 from newsarchive.warc.reader import (
     ARCHIVE_SUFFIXES,
@@ -66,9 +64,6 @@ class VerifyReport:
         lines.append(f"problems:         {len(self.problems)}")
         lines.append("OK" if self.ok else ("NO ARCHIVE FILES FOUND" if not self.files else "FAILED"))
         return lines
-
-
-Progress = Callable[[str], None]
 
 
 def archive_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | ZipMember]:
@@ -298,21 +293,3 @@ class _Locator:
             if candidate.is_file():
                 return candidate
         return self.files.get(filename.rsplit("/", 1)[-1])
-
-
-def terminal_progress(stream: Any = None, interval: float = 0.5) -> Progress | None:
-    """A one-line progress display when ``stream`` is a terminal (None otherwise)."""
-    stream = stream or sys.stderr
-    if not getattr(stream, "isatty", lambda: False)():
-        return None
-    last = [0.0]
-    width = shutil.get_terminal_size((80, 20)).columns - 1
-
-    def show(message: str) -> None:
-        now = time.monotonic()
-        if now - last[0] >= interval:
-            last[0] = now
-            stream.write("\r" + message[:width].ljust(width))
-            stream.flush()
-
-    return show

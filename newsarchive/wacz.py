@@ -24,6 +24,7 @@ from typing import IO, Any
 from cdxj_indexer.main import CompressedWriter, SortingWriter
 
 from newsarchive import __version__
+from newsarchive.progress import Progress
 from newsarchive.warc.index import cdxj_lines
 from newsarchive.warc.reader import Damage, DamageHandler, iter_archive_paths
 
@@ -49,11 +50,12 @@ def write_wacz(
     items: str | os.PathLike[str] | None = None,
     title: str | None = None,
     on_damage: DamageHandler | None = None,
+    progress: Progress | None = None,
 ) -> WaczResult:
     """Write ``output`` (a .wacz) from WARC files/directories and optional items JSON Lines.
 
     Pages come from the items (url, title, crawl time); without items, every archived
-    HTML page that answered 200 is listed.
+    HTML page that answered 200 is listed. ``progress`` is told what is being done.
     """
     output = Path(output)
     result = WaczResult(path=output)
@@ -71,11 +73,13 @@ def write_wacz(
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             for member, path in warcs:
+                if progress is not None:
+                    progress(f"copying WARC {result.warcs + 1} of {len(warcs)}: {member}")
                 resources.append(_copy_file(zf, path, f"archive/{member}"))
                 result.warcs += 1
             with tempfile.TemporaryDirectory() as scratch:
                 html = Path(scratch) / "html-pages.jsonl"
-                result.index_lines = _write_index(zf, warcs, Path(scratch), resources, damaged, html)
+                result.index_lines = _write_index(zf, warcs, Path(scratch), resources, damaged, html, progress)
                 pages = _pages_from_items(Path(items)) if items else _read_jsonl(html)
                 result.pages = _write_pages(zf, pages, Path(scratch), resources)
             package = _datapackage(resources, title)
@@ -138,7 +142,8 @@ def _resource(path: str, sha256: str, size: int) -> dict[str, Any]:
 
 
 def _write_index(zf: zipfile.ZipFile, warcs: list[tuple[str, Path]], scratch: Path,
-                 resources: list[dict[str, Any]], on_damage: DamageHandler, html_pages: Path) -> int:
+                 resources: list[dict[str, Any]], on_damage: DamageHandler, html_pages: Path,
+                 progress: Progress | None = None) -> int:
     """indexes/index.cdx.gz (gzip blocks of sorted CDXJ) + indexes/index.idx, as py-wacz
     writes them; archived HTML pages are noted in ``html_pages`` on the way."""
     cdx_path, idx_path = scratch / "index.cdx.gz", scratch / "index.idx"
@@ -148,10 +153,12 @@ def _write_index(zf: zipfile.ZipFile, warcs: list[tuple[str, Path]], scratch: Pa
         compressed = CompressedWriter(idx, data_out=cdx, data_out_name="index.cdx.gz")
         counter.out = compressed
         sorter = SortingWriter(counter)
-        for member, path in warcs:
-            for line in cdxj_lines(path, filename=member, on_damage=on_damage):
+        for number, (member, path) in enumerate(warcs, 1):
+            for count, line in enumerate(cdxj_lines(path, filename=member, on_damage=on_damage), 1):
                 sorter.write(line)
                 _maybe_page(line, pages)
+                if progress is not None and count % 256 == 1:
+                    progress(f"indexing WARC {number} of {len(warcs)}, {member}: {count} lines")
         sorter.flush()
         if compressed.block:
             compressed.flush()

@@ -152,6 +152,13 @@ def test_truncated_last_record_reported(tmp_path: Path) -> None:
     assert "truncated response record http://example.com/b" in damage[0].message
 
 
+def test_write_index_reports_progress(tmp_path: Path) -> None:
+    write_warc(tmp_path / "a.warc.gz", [Capture(f"http://example.com/{i}") for i in range(300)])
+    told: list[str] = []
+    assert write_index([tmp_path], tmp_path / "index.cdxj", progress=told.append) == 300
+    assert told == ["indexing file 1, a.warc.gz: 1 lines", "indexing file 1, a.warc.gz: 257 lines"]
+
+
 def test_write_index_sorted_atomic_and_relative(tmp_path: Path) -> None:
     sub = tmp_path / "crawl" / "part2"
     sub.mkdir(parents=True)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from newsarchive.verify import terminal_progress, verify
+from newsarchive.progress import terminal_progress
+from newsarchive.verify import verify
 from warc_builders import Capture, chunked, write_warc
 
 

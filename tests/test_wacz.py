@@ -74,6 +74,14 @@ def test_contents_hashes_and_index(archive: Path, tmp_path: Path) -> None:
     assert [line + "\n" for line in lines] == expected
 
 
+def test_progress_names_each_step(archive: Path, tmp_path: Path) -> None:
+    told: list[str] = []
+    write_wacz([archive], tmp_path / "crawl.wacz", progress=told.append)
+    assert told[:2] == ["copying WARC 1 of 2: crawl.warc.gz", "copying WARC 2 of 2: crawl-2.warc.gz"]
+    assert "indexing WARC 1 of 2, crawl.warc.gz: 1 lines" in told
+    assert "indexing WARC 2 of 2, crawl-2.warc.gz: 1 lines" in told
+
+
 def test_pages_from_items(archive: Path, tmp_path: Path) -> None:
     items = tmp_path / "items.jsonl"
     items.write_text(json.dumps({"url": "http://news.example.org/a", "title": "A story",

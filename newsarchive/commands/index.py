@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from newsarchive.progress import line_start, progress_line
 from newsarchive.warc.index import INDEX_NAME, index_archives, write_index
 from newsarchive.warc.reader import Damage
 from newsarchive.warc.recovery import finish_unfinished
@@ -40,12 +41,14 @@ def run(args: argparse.Namespace) -> int:
 
     def report(problem: Damage) -> None:
         damage.append(problem)
-        print(f"damaged: {problem}", file=sys.stderr)
+        print(f"{line_start(sys.stderr)}damaged: {problem}", file=sys.stderr)
 
-    if args.output:
-        written = [(Path(args.output), write_index(args.archives, args.output, on_damage=report))]
-    else:
-        written = index_archives(args.archives, on_damage=report)
+    with progress_line(sys.stderr) as progress:
+        if args.output:
+            written = [(Path(args.output), write_index(args.archives, args.output, on_damage=report,
+                                                       progress=progress))]
+        else:
+            written = index_archives(args.archives, on_damage=report, progress=progress)
     for path, lines in written:
         print(f"{path}: {lines} line{'s' if lines != 1 else ''}")
     if damage:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from newsarchive.verify import terminal_progress, verify
+from newsarchive.progress import progress_line
+from newsarchive.verify import verify
 
 HELP = (
     "recompute every block and payload digest, find truncated records and unfinished "
@@ -20,11 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    progress = terminal_progress(sys.stderr)
-    report = verify(args.paths, items=args.items, progress=progress)
-    if progress is not None:
-        sys.stderr.write("\r\033[K")
-        sys.stderr.flush()
+    with progress_line(sys.stderr) as progress:
+        report = verify(args.paths, items=args.items, progress=progress)
     if not args.quiet:
         for problem in report.problems:
             print(f"problem: {problem}")

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from newsarchive.progress import line_start, progress_line
 from newsarchive.wacz import write_wacz
 from newsarchive.warc.reader import Damage
 
@@ -27,10 +28,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     def report(problem: Damage) -> None:
-        print(f"damaged: {problem}", file=sys.stderr)
+        print(f"{line_start(sys.stderr)}damaged: {problem}", file=sys.stderr)
 
     try:
-        result = write_wacz(args.paths, args.output, items=args.items, title=args.title, on_damage=report)
+        with progress_line(sys.stderr) as progress:
+            result = write_wacz(args.paths, args.output, items=args.items, title=args.title,
+                                on_damage=report, progress=progress)
     except ValueError as exc:
         print(f"newsarchive wacz: {exc}", file=sys.stderr)
         return 2

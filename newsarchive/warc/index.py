@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from warcio.timeutils import iso_date_to_timestamp
 
+from newsarchive.progress import Progress
 from newsarchive.warc.reader import Damage, DamageHandler, RecordReader, iter_archive_paths
 
 logger = logging.getLogger(__name__)
@@ -178,12 +179,13 @@ def write_index(
     index_path: str | os.PathLike[str],
     *,
     on_damage: DamageHandler | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Write the sorted CDXJ index of ``warc_paths`` (files or directories) to ``index_path``.
 
     Sorting spills to temporary files past 32 MB, so memory stays flat; the index is
     written beside and renamed into place, so readers never see half an index. Returns
-    the number of lines written.
+    the number of lines written. ``progress`` is told each file and line as it goes.
     """
     from cdxj_indexer.main import SortingWriter
 
@@ -192,10 +194,12 @@ def write_index(
     with _replacing(index_path) as out:
         counter = _CountingWriter(out)
         sorter = SortingWriter(counter)
-        for warc in iter_archive_paths(warc_paths):
+        for number, warc in enumerate(iter_archive_paths(warc_paths), 1):
             name = index_filename(warc, index_dir)
-            for line in cdxj_lines(warc, filename=name, on_damage=on_damage):
+            for count, line in enumerate(cdxj_lines(warc, filename=name, on_damage=on_damage), 1):
                 sorter.write(line)
+                if progress is not None and count % 256 == 1:
+                    progress(f"indexing file {number}, {name}: {count} lines")
         sorter.flush()
     return counter.lines
 
@@ -315,7 +319,10 @@ def _replacing(path: Path) -> Iterator[Any]:
 
 
 def index_archives(
-    paths: Sequence[str | os.PathLike[str]], *, on_damage: DamageHandler | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    on_damage: DamageHandler | None = None,
+    progress: Progress | None = None,
 ) -> list[tuple[Path, int]]:
     """Rebuild indexes beside the archives: ``DIR/index.cdxj`` per directory, ``FILE.cdxj``
     per WARC file given directly. Returns (index path, lines) for each index written."""
@@ -323,7 +330,7 @@ def index_archives(
     for raw in paths:
         path = Path(raw)
         target = path / INDEX_NAME if path.is_dir() else path.with_name(path.name + ".cdxj")
-        written.append((target, write_index([path], target, on_damage=on_damage)))
+        written.append((target, write_index([path], target, on_damage=on_damage, progress=progress)))
     return written
 
 

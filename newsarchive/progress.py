@@ -1,0 +1,57 @@
+"""One-line progress for long archive work (verify, index, wacz) on a terminal.
+
+Library functions take an optional ``progress(message)`` callable and call it as often
+as they like; :func:`terminal_progress` shows at most two updates a second, and nothing
+at all when output is not a terminal (logs and pipes stay clean).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+Progress = Callable[[str], None]
+
+
+def terminal_progress(stream: Any = None, interval: float = 0.5) -> Progress | None:
+    """A one-line progress display when ``stream`` is a terminal (None otherwise)."""
+    stream = stream or sys.stderr
+    if not getattr(stream, "isatty", lambda: False)():
+        return None
+    last = [0.0]
+    width = shutil.get_terminal_size((80, 20)).columns - 1
+
+    def show(message: str) -> None:
+        now = time.monotonic()
+        if now - last[0] >= interval:
+            last[0] = now
+            stream.write("\r" + message[:width].ljust(width))
+            stream.flush()
+
+    return show
+
+
+_CLEAR_LINE = "\r\033[K"
+
+
+def line_start(stream: Any = None) -> str:
+    """What to print before a message so it does not run into a progress line."""
+    stream = stream or sys.stderr
+    return _CLEAR_LINE if getattr(stream, "isatty", lambda: False)() else ""
+
+
+@contextmanager
+def progress_line(stream: Any = None) -> Iterator[Progress | None]:
+    """``terminal_progress`` for a ``with`` block; the line is cleared at its end."""
+    stream = stream or sys.stderr
+    progress = terminal_progress(stream)
+    try:
+        yield progress
+    finally:
+        if progress is not None:
+            stream.write(_CLEAR_LINE)
+            stream.flush()
