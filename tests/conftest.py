@@ -35,6 +35,18 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def load_bench(name: str) -> Any:
+    """Import ``bench/NAME.py`` (benchmarks are scripts, not a package) for corpus tests."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve their module while being built
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     path = corpus_path()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 
 import pytest
 import pytest_twisted
@@ -15,7 +13,7 @@ from newsarchive.article_fields import extract_article_fields
 from newsarchive.sitedef import ArticleRules
 from spiders.listing import SiteFileSpider
 
-from conftest import REPO_ROOT as REPO, require
+from conftest import load_bench, require
 
 LEDE = "The council voted on Tuesday to close the old bridge to traffic for two years."
 SECOND = "Repairs will cost more than the original estimate, officials said in a statement."
@@ -159,19 +157,13 @@ MAX_BODY_EMPTY = 0.05
 MIN_AUTHORS_EXACT = 0.65
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("article_accuracy", REPO / "bench" / "article_accuracy.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses resolve their module while being built
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.corpus
 def test_generic_extraction_on_the_real_world_corpus(corpus_dir):
     index = corpus_dir / "html" / "ground_truth_index.jsonl"
     require(index.is_file(), f"news HTML ground truth not found at {index}")
-    bench = _bench()
+    bench = load_bench("article_accuracy")
     pages = bench.load_pages(corpus_dir)
     assert len(pages) >= 140, "ground_truth_index.jsonl should list 146 pages with a gold title or body"
     overall = bench.score(pages, bench.ours)["overall"]

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import parsel
 import pytest
 
+from conftest import load_bench
 from newsarchive.date_extraction import FoundDate, extract_published
 
 UTC = timezone.utc
 PLUS5 = timezone(timedelta(hours=5))
 FETCHED = datetime(2025, 12, 7, 9, 0, tzinfo=UTC)  # the crawl day: the header shows this date
-REPO = Path(__file__).resolve().parent.parent
 
 # A WordPress-like page as timesca.com serves it: ticker + render date in the site header.
 SITE_HEADER = """
@@ -315,17 +312,11 @@ CORPUS_MIN_ACCURACY = 0.95
 FUNDUS_MIN_ACCURACY = 0.98
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("date_accuracy", REPO / "bench" / "date_accuracy.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses resolve their module while being built
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.corpus
 def test_day_level_accuracy_on_the_real_world_corpus(corpus_dir):
-    bench = _bench()
+    bench = load_bench("date_accuracy")
     pages = bench.load_pages(corpus_dir)
     assert len(pages) >= 200, "ground_truth_index.jsonl should list 221 dated pages"
     table = bench.score(pages, bench.ours)
