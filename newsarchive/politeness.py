@@ -4,7 +4,9 @@ Scrapy's AutoThrottle adapts each site's download delay to how fast the server a
 so a slow (busy) news site is asked less often. A server that says it is overloaded
 (429 Too Many Requests, 503 Service Unavailable) is also given the time its
 ``Retry-After`` asks for, or twice the current delay, up to ``AUTOTHROTTLE_MAX_DELAY``;
-AutoThrottle then brings the delay back down as good answers come in. Loopback hosts (``localhost``,
+AutoThrottle then brings the delay back down as good answers come in. A ``Crawl-delay``
+in a site's robots.txt (read when ``ROBOTSTXT_OBEY`` fetches it) is the least delay for
+that site. Loopback hosts (``localhost``,
 ``127.0.0.0/8``, ``::1``) are your own machine, a local mirror or the offline sample
 site: they keep ``DOWNLOAD_DELAY`` unless ``NEWSARCHIVE_THROTTLE_LOOPBACK`` is set (which
 benchmarks use to treat the sample site like a remote one).
@@ -19,6 +21,7 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
 
+from protego import Protego
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.extensions.throttle import AutoThrottle as ScrapyAutoThrottle
@@ -30,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 MAX_DELAY_STAT = "newsarchive/politeness/max_delay"
 BACKOFF_STAT = "newsarchive/politeness/backoffs"
+CRAWL_DELAY_STAT = "newsarchive/politeness/robots_crawl_delay"
 OVERLOADED = (429, 503)
 
 
@@ -53,6 +57,9 @@ class AutoThrottle(ScrapyAutoThrottle):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)  # NotConfigured unless AUTOTHROTTLE_ENABLED
         self.throttle_loopback = crawler.settings.getbool("NEWSARCHIVE_THROTTLE_LOOPBACK")
+        settings = crawler.settings
+        self.robots_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "*"
+        self._floors: dict[str, float] = {}  # slot -> Crawl-delay its robots.txt asks for
         if not self.throttle_loopback:
             crawler.signals.connect(self._exempt, signal=signals.request_reached_downloader)
 
@@ -68,8 +75,12 @@ class AutoThrottle(ScrapyAutoThrottle):
             return
         super()._response_downloaded(response, request, spider)
         key, slot = self._get_slot(request, spider)
-        if slot is None or self.crawler.stats is None:
+        if slot is None or key is None or self.crawler.stats is None:
             return
+        if response.status == 200 and urlparse_cached(request).path == "/robots.txt":
+            self._read_crawl_delay(key, response)
+        if key in self._floors:
+            slot.delay = max(slot.delay, self._floors[key])
         if response.status in OVERLOADED:
             wait = retry_after(response.headers.get(b"Retry-After")) or max(2 * slot.delay, self._start_delay())
             wait = min(max(slot.delay, wait), self.maxdelay)
@@ -78,6 +89,18 @@ class AutoThrottle(ScrapyAutoThrottle):
             self.crawler.stats.inc_value(BACKOFF_STAT)
         # how hard the crawl held back, in the end-of-crawl stats
         self.crawler.stats.max_value(MAX_DELAY_STAT, round(slot.delay, 3))
+
+
+    def _read_crawl_delay(self, key: str, response: Response) -> None:
+        try:
+            delay = Protego.parse(response.text).crawl_delay(self.robots_agent)
+        except (AttributeError, ValueError, UnicodeDecodeError):  # not text, or unparseable
+            return
+        if delay:
+            self._floors[key] = min(float(delay), self.maxdelay)
+            logger.info("robots.txt of %s asks for Crawl-delay: %s s; honoured", key, delay)
+            if self.crawler.stats is not None:
+                self.crawler.stats.max_value(CRAWL_DELAY_STAT, self._floors[key])
 
 
 def retry_after(value: bytes | str | None, now: datetime | None = None) -> float | None:

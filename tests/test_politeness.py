@@ -115,3 +115,27 @@ async def test_an_overloaded_server_is_given_time(static_site: Any, headers: dic
     assert stats[BACKOFF_STAT] == 1
     assert delays[-1] == pytest.approx(expected_delay)  # Retry-After, else twice the start delay
     assert stats[MAX_DELAY_STAT] == pytest.approx(expected_delay)
+
+
+@pytest_twisted.ensureDeferred
+async def test_robots_crawl_delay_is_the_least_delay(static_site: Any) -> None:
+    from newsarchive.politeness import CRAWL_DELAY_STAT
+
+    static_site.pages["/robots.txt"] = (200, {"Content-Type": "text/plain"},
+                                        b"User-agent: *\nCrawl-delay: 0.7\nDisallow: /private/\n")
+    static_site.pages["/page"] = (200, {"Content-Type": "text/html"}, b"<p>hello</p>")
+    runner = CrawlerRunner(crawl_settings(None, {
+        "LOG_LEVEL": "WARNING", "NEWSARCHIVE_WARC_ENABLED": False,
+        "NEWSARCHIVE_THROTTLE_LOOPBACK": True, "AUTOTHROTTLE_START_DELAY": 0.05,
+    }))
+    crawler = runner.create_crawler(OnePageSpider)
+    delays: list[float] = []
+    crawler.signals.connect(
+        lambda response, request, spider: delays.append(crawler.engine.downloader.slots[request.meta["download_slot"]].delay),
+        signal=signals.response_received, weak=False,
+    )
+    await runner.crawl(crawler, url=static_site.url + "/page")
+    stats = crawler.stats.get_stats()
+    assert stats["downloader/response_status_count/200"] == 2  # robots.txt, then the page
+    assert delays == [pytest.approx(0.7), pytest.approx(0.7)]  # fast answers do not lower it
+    assert stats[CRAWL_DELAY_STAT] == pytest.approx(0.7)
