@@ -7,8 +7,8 @@ nothing points at that one. The next crawl into the directory finishes such file
 cuts the incomplete last member, gives the file its final name and indexes it.
 
 Only files whose writer is certainly gone are touched: written on this host (the name
-says which) by a process that no longer exists. A file from another machine sharing the
-directory, or from a crawl still running, is left alone.
+says which) by a process that no longer exists (checked on POSIX systems only). A file
+from another machine sharing the directory, or from a crawl still running, is left alone.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def writer_is_gone(path: Path, hostname: str | None = None) -> bool:
     if match["host"] != (hostname or safe_name_part(socket.gethostname())):
         return False  # another machine's file: its writer may be alive there
     pid = int(match["pid"])
-    if pid == os.getpid():
+    if pid == os.getpid() or os.name != "posix":  # (on Windows, os.kill would end the process)
         return False
     try:
         os.kill(pid, 0)
