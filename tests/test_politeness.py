@@ -47,6 +47,8 @@ async def test_project_throttles_remote_sites_but_not_loopback(sample_site: Any,
     assert any(isinstance(ext, AutoThrottle) for ext in crawler.extensions.middlewares)
     assert len(delays) >= 3 and set(delays) == {0.0}  # not even the start delay
     assert MAX_DELAY_STAT not in stats
+    # and no control port: the project switches off Scrapy's remote control (and telnet)
+    assert not {"RemoteControl", "TelnetConsole"} & {type(ext).__name__ for ext in crawler.extensions.middlewares}
 
 
 @pytest_twisted.ensureDeferred
