@@ -56,8 +56,8 @@ class AutoThrottle(ScrapyAutoThrottle):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)  # NotConfigured unless AUTOTHROTTLE_ENABLED
-        self.throttle_loopback = crawler.settings.getbool("NEWSARCHIVE_THROTTLE_LOOPBACK")
         settings = crawler.settings
+        self.throttle_loopback = settings.getbool("NEWSARCHIVE_THROTTLE_LOOPBACK")
         self.robots_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "*"
         self._floors: dict[str, float] = {}  # slot -> Crawl-delay its robots.txt asks for
         if not self.throttle_loopback:
@@ -73,23 +73,25 @@ class AutoThrottle(ScrapyAutoThrottle):
     def _response_downloaded(self, response: Response, request: Request, spider: Any) -> None:
         if not self.throttle_loopback and is_loopback(urlparse_cached(request).hostname):
             return
-        super()._response_downloaded(response, request, spider)
+        super()._response_downloaded(response, request, spider)  # latency-based delay
         key, slot = self._get_slot(request, spider)
         if slot is None or key is None or self.crawler.stats is None:
             return
         if response.status == 200 and urlparse_cached(request).path == "/robots.txt":
             self._read_crawl_delay(key, response)
-        if key in self._floors:
-            slot.delay = max(slot.delay, self._floors[key])
+        slot.delay = max(slot.delay, self._floors.get(key, 0.0))
         if response.status in OVERLOADED:
-            wait = retry_after(response.headers.get(b"Retry-After")) or max(2 * slot.delay, self._start_delay())
-            wait = min(max(slot.delay, wait), self.maxdelay)
-            logger.info("%s answered %d: waiting %.1f s between its requests", key, response.status, wait)
-            slot.delay = wait
-            self.crawler.stats.inc_value(BACKOFF_STAT)
+            self._back_off(key, slot, response)
         # how hard the crawl held back, in the end-of-crawl stats
         self.crawler.stats.max_value(MAX_DELAY_STAT, round(slot.delay, 3))
 
+    def _back_off(self, key: str, slot: Any, response: Response) -> None:
+        """The server says it is overloaded: its Retry-After, else twice the delay."""
+        wait = retry_after(response.headers.get(b"Retry-After")) or max(2 * slot.delay, self._start_delay())
+        slot.delay = min(max(slot.delay, wait), self.maxdelay)
+        logger.info("%s answered %d: waiting %.1f s between its requests", key, response.status, slot.delay)
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(BACKOFF_STAT)
 
     def _read_crawl_delay(self, key: str, response: Response) -> None:
         try:
