@@ -26,7 +26,6 @@ _BLOCK_TAG = re.compile(
 )
 _BR_TAG = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
-_SPACES = re.compile(r"\s+")
 
 
 def clean_text(text: str | None, *, paragraphs: bool = False) -> str | None:
@@ -51,11 +50,20 @@ def clean_text(text: str | None, *, paragraphs: bool = False) -> str | None:
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     text = _CONTROL.sub("", text)
     if paragraphs:
-        parts = (_SPACES.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
+        parts = (_collapse_spaces(p) for p in _PARAGRAPH_BREAK.split(text))
         result = "\n\n".join(p for p in parts if p)
     else:
-        result = _SPACES.sub(" ", text).strip()
+        result = _collapse_spaces(text)
     return result or None
+
+
+def _collapse_spaces(text: str) -> str:
+    """Every run of whitespace as one space, trimmed.
+
+    ``str.split()`` knows the same whitespace as the regex ``\\s`` and is several
+    times faster than substituting each single space by itself.
+    """
+    return " ".join(text.split())
 
 
 def unique_texts(values: Iterable[str | None]) -> list[str]:
