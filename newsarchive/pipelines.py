@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
@@ -30,7 +31,7 @@ from newsarchive.boilerplate import (
     strip_boilerplate_counted,
 )
 from newsarchive.cleaning import clean_text, split_truncation, unique_texts
-from newsarchive.dedupe import SeenUrls
+from newsarchive.dedupe import SeenUrls, feed_tail_urls
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -232,9 +233,26 @@ class DedupePipeline(_Pipeline):
     def spider_opened(self, spider: Any) -> None:
         self.seen = SeenUrls(self.path)
         spider.known_urls = self.seen
-        self.stats.set_value("newsarchive/dedupe/known_at_start", self.seen.loaded)
+        if self.seen.loaded:
+            self._catch_up_with_feeds()
+        self.stats.set_value("newsarchive/dedupe/known_at_start", len(self.seen))
         if self.path:
-            logger.info("%d article URLs already archived (from %s)", self.seen.loaded, self.path)
+            logger.info("%d article URLs already archived (from %s)", len(self.seen), self.path)
+
+    def _catch_up_with_feeds(self) -> None:
+        """Remember the last exported items whose URLs a killed crawl had no time to write.
+
+        Only when the seen file already existed: deleting it still means "crawl it all again".
+        """
+        assert self.seen is not None
+        for path in _local_jsonlines_feeds(self.crawler.settings.getdict("FEEDS")):
+            missing = [url for url in feed_tail_urls(path) if url not in self.seen]
+            for url in missing:
+                self.seen.persist(url)
+            if missing:
+                self.stats.inc_value("newsarchive/dedupe/caught_up_from_feed", len(missing))
+                logger.warning("%d exported item(s) at the end of %s were not remembered as seen "
+                               "(crawl killed?); remembered now", len(missing), path)
 
     def spider_closed(self, spider: Any) -> None:
         if self.seen is not None:
@@ -264,3 +282,18 @@ class DedupePipeline(_Pipeline):
             meta = getattr(response, "meta", None) or {}  # no meta: response without request
             for previous in meta.get("redirect_urls", ()):
                 self.seen.persist(previous)
+
+
+def _local_jsonlines_feeds(feeds: dict[Any, Any]) -> list[Path]:
+    """Existing local files among the JSON Lines feeds in ``FEEDS``."""
+    found = []
+    for uri, options in feeds.items():
+        if (options or {}).get("format") not in ("jsonlines", "jsonl"):
+            continue
+        text = str(uri)
+        if "://" in text and not text.startswith("file://"):
+            continue
+        path = Path(text.removeprefix("file://"))
+        if path.is_file():
+            found.append(path)
+    return found

@@ -118,15 +118,17 @@ def test_killed_crawl_loses_nothing_and_resumes(sample_site, tmp_path: Path) -> 
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     partial = read_jsonl(items_file)  # every line on disk is a whole item
-    assert 5 <= len(partial) < 30
+    assert 5 <= len(partial) < 30, len(partial)
     seen = set((out / "seen-urls.txt").read_text().split())
-    assert {item["url"] for item in partial} <= seen
-    assert seen - {item["url"] for item in partial} <= {  # only redirect aliases beyond the items
-        sample_site.content.article(i).teaser_url(sample_site.url) for i in range(30)
-    }
+    exported = {item["url"] for item in partial}
+    # nothing is remembered that was not exported (beyond redirect aliases); the kill may
+    # land between an export and its URL's write, which the next run catches up on
+    assert seen - exported <= {sample_site.content.article(i).teaser_url(sample_site.url) for i in range(30)}
+    assert len(exported - seen) <= 1, sorted(exported - seen)
     # the same command again completes the job: every article exactly once overall
     again = subprocess.run(args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr[-3000:]
     urls = [item["url"] for item in read_jsonl(items_file)]
     expected = {sample_site.content.article(i).url(sample_site.url) for i in range(30)}
-    assert len(urls) == len(set(urls)) and set(urls) == expected
+    duplicates = sorted({u for u in urls if urls.count(u) > 1})
+    assert not duplicates and set(urls) == expected, (duplicates, sorted(expected - set(urls)), again.stderr[-2000:])

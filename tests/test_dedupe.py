@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,3 +113,45 @@ def test_seen_urls_reads_crlf_files(tmp_path: Path) -> None:
     path.write_bytes(f"{BASE}\r\nhttps://timesca.com/news/b\r\n".encode())
     with SeenUrls(path) as seen:
         assert seen.loaded == 2 and BASE in seen
+
+
+def test_feed_tail_urls_reads_whole_lines_only(tmp_path: Path) -> None:
+    from newsarchive.dedupe import feed_tail_urls
+
+    feed = tmp_path / "items.jsonl"
+    lines = [json.dumps({"url": f"https://timesca.com/news/{i}", "title": "x" * 50}) for i in range(100)]
+    feed.write_text("\n".join(lines) + '\n{"url": "https://timesca.com/torn', encoding="utf-8")
+    assert feed_tail_urls(feed) == [f"https://timesca.com/news/{i}" for i in range(100)]
+    tail = feed_tail_urls(feed, max_bytes=len(lines[-1]) * 3)  # starts mid-line: skipped
+    assert tail == [f"https://timesca.com/news/{i}" for i in (98, 99)]
+
+
+def test_items_exported_but_not_remembered_are_caught_up(tmp_path: Path) -> None:
+    """A crawl killed between exporting an item and writing its URL must not export it twice."""
+    from scrapy.utils.test import get_crawler
+
+    from newsarchive.pipelines import DedupePipeline
+
+    seen_file, feed = tmp_path / "seen-urls.txt", tmp_path / "items.jsonl"
+    seen_file.write_text("https://timesca.com/news/a\n", encoding="utf-8")
+    feed.write_text("".join(json.dumps({"url": f"https://timesca.com/news/{x}"}) + "\n" for x in "ab"),
+                    encoding="utf-8")
+
+    def opened(seen_path: Path) -> Any:
+        crawler = get_crawler(settings_dict={
+            "NEWSARCHIVE_SEEN_FILE": str(seen_path),
+            "FEEDS": {str(feed): {"format": "jsonlines"}, "s3://bucket/x.jsonl": {"format": "jsonlines"}},
+        })
+        crawler.stats.open_spider()
+        pipeline = DedupePipeline.from_crawler(crawler)
+        pipeline.spider_opened(type("Spider", (), {})())
+        return pipeline, crawler.stats
+
+    pipeline, stats = opened(seen_file)
+    assert "https://timesca.com/news/b" in pipeline.seen
+    assert stats.get_value("newsarchive/dedupe/caught_up_from_feed") == 1
+    pipeline.spider_closed(None)
+    assert seen_file.read_text().split() == ["https://timesca.com/news/a", "https://timesca.com/news/b"]
+    # a deleted seen file still means "crawl everything again"
+    fresh, _ = opened(tmp_path / "new-seen.txt")
+    assert len(fresh.seen) == 0
