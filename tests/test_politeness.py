@@ -24,20 +24,26 @@ def test_is_loopback(host: str | None, expected: bool) -> None:
     assert is_loopback(host) is expected
 
 
-async def crawl_sample_site(site_url: str, tmp_path: Any, **settings: Any) -> tuple[dict[str, Any], list[float], Any]:
-    """One live timesca crawl with the project settings; the slot delays seen on each response."""
-    runner = CrawlerRunner(crawl_settings(None, {
-        "LOG_LEVEL": "WARNING", "NEWSARCHIVE_WARC_DIR": str(tmp_path / "warc"), **settings,
-    }))
-    crawler = runner.create_crawler(TimescaSpider)
+async def crawl_recording_delays(spidercls: type, settings: dict[str, Any], **spider_args: Any) -> tuple[dict[str, Any], list[float], Any]:
+    """One crawl with the project settings (plus ``settings``); the slot delay seen at each response."""
+    runner = CrawlerRunner(crawl_settings(None, {"LOG_LEVEL": "WARNING", **settings}))
+    crawler = runner.create_crawler(spidercls)
     delays: list[float] = []
 
     def received(response: Any, request: Any, spider: Any) -> None:
         delays.append(crawler.engine.downloader.slots[request.meta["download_slot"]].delay)
 
     crawler.signals.connect(received, signal=signals.response_received)
-    await runner.crawl(crawler, base_url=site_url, max_pages=2, follow=False)
+    await runner.crawl(crawler, **spider_args)
     return crawler.stats.get_stats(), delays, crawler
+
+
+async def crawl_sample_site(site_url: str, tmp_path: Any, **settings: Any) -> tuple[dict[str, Any], list[float], Any]:
+    """A short live timesca crawl of the sample site."""
+    return await crawl_recording_delays(
+        TimescaSpider, {"NEWSARCHIVE_WARC_DIR": str(tmp_path / "warc"), **settings},
+        base_url=site_url, max_pages=2, follow=False,
+    )
 
 
 @pytest_twisted.ensureDeferred
@@ -101,18 +107,10 @@ async def test_an_overloaded_server_is_given_time(static_site: Any, headers: dic
     from newsarchive.politeness import BACKOFF_STAT
 
     static_site.pages["/busy"] = (429, headers, b"slow down")
-    runner = CrawlerRunner(crawl_settings(None, {
-        "LOG_LEVEL": "WARNING", "NEWSARCHIVE_WARC_ENABLED": False, "RETRY_ENABLED": False,
+    stats, delays, _ = await crawl_recording_delays(OnePageSpider, {
+        "NEWSARCHIVE_WARC_ENABLED": False, "RETRY_ENABLED": False,
         "NEWSARCHIVE_THROTTLE_LOOPBACK": True, "AUTOTHROTTLE_START_DELAY": 0.1,
-    }))
-    crawler = runner.create_crawler(OnePageSpider)
-    delays: list[float] = []
-    crawler.signals.connect(
-        lambda response, request, spider: delays.append(crawler.engine.downloader.slots[request.meta["download_slot"]].delay),
-        signal=signals.response_received, weak=False,
-    )
-    await runner.crawl(crawler, url=static_site.url + "/busy")
-    stats = crawler.stats.get_stats()
+    }, url=static_site.url + "/busy")
     assert stats["downloader/response_status_count/429"] == 1
     assert stats[BACKOFF_STAT] == 1
     assert delays[-1] == pytest.approx(expected_delay)  # Retry-After, else twice the start delay
@@ -126,18 +124,10 @@ async def test_robots_crawl_delay_is_the_least_delay(static_site: Any) -> None:
     static_site.pages["/robots.txt"] = (200, {"Content-Type": "text/plain"},
                                         b"User-agent: *\nCrawl-delay: 0.7\nDisallow: /private/\n")
     static_site.pages["/page"] = (200, {"Content-Type": "text/html"}, b"<p>hello</p>")
-    runner = CrawlerRunner(crawl_settings(None, {
-        "LOG_LEVEL": "WARNING", "NEWSARCHIVE_WARC_ENABLED": False,
+    stats, delays, _ = await crawl_recording_delays(OnePageSpider, {
+        "NEWSARCHIVE_WARC_ENABLED": False,
         "NEWSARCHIVE_THROTTLE_LOOPBACK": True, "AUTOTHROTTLE_START_DELAY": 0.05,
-    }))
-    crawler = runner.create_crawler(OnePageSpider)
-    delays: list[float] = []
-    crawler.signals.connect(
-        lambda response, request, spider: delays.append(crawler.engine.downloader.slots[request.meta["download_slot"]].delay),
-        signal=signals.response_received, weak=False,
-    )
-    await runner.crawl(crawler, url=static_site.url + "/page")
-    stats = crawler.stats.get_stats()
+    }, url=static_site.url + "/page")
     assert stats["downloader/response_status_count/200"] == 2  # robots.txt, then the page
     assert delays == [pytest.approx(0.7), pytest.approx(0.7)]  # fast answers do not lower it
     assert stats[CRAWL_DELAY_STAT] == pytest.approx(0.7)
