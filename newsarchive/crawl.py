@@ -7,14 +7,17 @@ one crawl job produces and grows across runs::
     DIR/items.jsonl      items, appended run after run (JSON Lines)
     DIR/seen-urls.txt    canonical URLs already archived (dedupe across runs)
     DIR/warc/            WARC files and their CDXJ index
+    DIR/runs.jsonl       one line per run: when, what, how it ended, its stats
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from newsarchive.sitedef import load_site
 
 ITEMS_FILE = "items.jsonl"
 SEEN_FILE = "seen-urls.txt"
+RUNS_FILE = "runs.jsonl"
 WARC_SUBDIR = "warc"
 
 
@@ -109,18 +113,46 @@ def run_crawl(
         stats = crawler.stats.get_stats()
     except RuntimeError:  # the spider failed before the crawl started
         stats = {}
-    return CrawlResult(
-        out_dir=out_path,
-        stats=stats,
-        elapsed=elapsed,
-        error=errors[0] if errors else None,
-        files=output_files(out_path) if out_path else [],
-    )
+    result = CrawlResult(out_dir=out_path, stats=stats, elapsed=elapsed, error=errors[0] if errors else None)
+    if out_path is not None:
+        record_run(out_path / RUNS_FILE, spider, args, result)
+        result.files = output_files(out_path)
+    return result
+
+
+def record_run(path: Path, spider: str, spider_args: Mapping[str, Any], result: CrawlResult) -> None:
+    """Append one JSON line describing a finished run: a job's history, for people and cron."""
+    from newsarchive import __version__
+
+    stats = result.stats
+    line = {
+        "started": _jsonable(stats.get("start_time")),
+        "finished": _jsonable(stats.get("finish_time")),
+        "spider": spider,
+        "arguments": dict(spider_args),
+        "finish_reason": stats.get("finish_reason"),
+        "error": result.error,
+        "items": result.items,
+        "pages": result.pages,
+        "elapsed": round(result.elapsed, 3),
+        "newsarchive": __version__,
+        "stats": {key: _jsonable(value) for key, value in sorted(stats.items())},
+    }
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(line, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
 def output_files(out_dir: Path) -> list[Path]:
     """Files a crawl job keeps in ``out_dir`` (items, seen URLs, WARCs and indexes)."""
-    found = [p for p in (out_dir / ITEMS_FILE, out_dir / SEEN_FILE) if p.exists()]
+    found = [p for p in (out_dir / ITEMS_FILE, out_dir / SEEN_FILE, out_dir / RUNS_FILE) if p.exists()]
     warc_dir = out_dir / WARC_SUBDIR
     if warc_dir.is_dir():
         found.extend(sorted(p for p in warc_dir.iterdir() if p.is_file()))

@@ -71,6 +71,12 @@ def test_newsarchive_crawl_into_directory_and_again(sample_site, tmp_path: Path)
     assert "every teaser is already archived" in second.stderr
     fetched = {path for path, n in sample_site.hits.items() if n > before.get(path, 0)}
     assert fetched == {"/robots.txt", "/latest/"}, fetched  # not even the redirected teaser's old URL
+    # the job's history: one line per run
+    runs = read_jsonl(out / "runs.jsonl")
+    assert [(run["items"], run["finish_reason"]) for run in runs] == [(30, "finished"), (0, "finished")]
+    assert runs[0]["arguments"]["base_url"] == sample_site.url and runs[0]["spider"] == site_file
+    assert runs[0]["started"] < runs[0]["finished"] <= runs[1]["started"]
+    assert runs[1]["stats"]["newsarchive/dedupe/known_at_start"] >= 30
 
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
