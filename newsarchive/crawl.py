@@ -13,6 +13,7 @@ one crawl job produces and grows across runs::
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections.abc import Mapping
@@ -27,6 +28,8 @@ from scrapy.utils.project import get_project_settings
 
 from newsarchive.politeness import MAX_DELAY_STAT
 from newsarchive.sitedef import load_site
+
+logger = logging.getLogger(__name__)
 
 ITEMS_FILE = "items.jsonl"
 SEEN_FILE = "seen-urls.txt"
@@ -115,7 +118,10 @@ def run_crawl(
         stats = {}
     result = CrawlResult(out_dir=out_path, stats=stats, elapsed=elapsed, error=errors[0] if errors else None)
     if out_path is not None:
-        record_run(out_path / RUNS_FILE, spider, args, result)
+        try:
+            record_run(out_path / RUNS_FILE, spider, args, result)
+        except OSError as exc:  # the crawl's own output is written; only its history line is lost
+            logger.error("Could not append to %s: %s", out_path / RUNS_FILE, exc)
         result.files = output_files(out_path)
     return result
 
