@@ -19,6 +19,7 @@ _PUBLIC = {
     "SiteDefinitionError": "newsarchive.sitedef",
     "canonical_url": "newsarchive.dedupe",
     "clean_text": "newsarchive.cleaning",
+    "extract_article_fields": "newsarchive.article_fields",
     "extract_published": "newsarchive.date_extraction",
     "format_iso": "newsarchive.dates",
     "load_site": "newsarchive.sitedef",
