@@ -7,7 +7,6 @@ click-tracking parameters added by newsletters and social networks.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -166,27 +165,3 @@ class SeenUrls:
         where = str(self.path) if self.path else "memory"
         return f"<SeenUrls {len(self)} urls in {where}>"
 
-
-def feed_tail_urls(path: str | os.PathLike[str], max_bytes: int = 1 << 20) -> list[str]:
-    """The ``url`` of each whole JSON line in the last ``max_bytes`` of a JSON Lines feed.
-
-    A crawl killed between exporting an item and remembering its URL leaves that item at
-    the end of the feed only; this is where the next crawl finds it (see
-    :class:`~newsarchive.pipelines.DedupePipeline`).
-    """
-    with open(path, "rb") as fh:
-        size = fh.seek(0, os.SEEK_END)
-        fh.seek(max(0, size - max_bytes))
-        tail = fh.read()
-    lines = tail.split(b"\n")
-    if size > max_bytes:
-        lines = lines[1:]  # begins mid-line
-    urls = []
-    for line in lines:
-        try:
-            url = json.loads(line).get("url") if line.strip() else None
-        except (ValueError, AttributeError):  # a torn last line, or not an object
-            continue
-        if isinstance(url, str) and url:
-            urls.append(url)
-    return urls

@@ -9,6 +9,8 @@
   makes output diffable and a replay byte-identical to the live crawl that wrote it. The
   sort rewrites into a temporary file and renames it, so it never leaves a half-written
   file; a killed crawl keeps its items, unsorted.
+- :func:`feed_tail_urls`: the URLs at the end of a feed, where the items a killed crawl
+  exported but had no time to record as seen are.
 """
 
 from __future__ import annotations
@@ -89,6 +91,45 @@ def _copy(src: Any, dst: Any, size: int, chunk: int = 1 << 20) -> None:
         size -= len(data)
 
 
+def local_jsonl_feeds(feeds: dict[Any, Any]) -> list[tuple[Path, bool]]:
+    """``(path, overwrite)`` of the local JSON Lines feeds in a ``FEEDS`` setting."""
+    found = []
+    for uri, options in feeds.items():
+        uri = str(uri)
+        options = options or {}
+        if options.get("format") not in ("jsonlines", "jsonl") or "%(" in uri:
+            continue
+        if "://" in uri and not uri.startswith("file://"):
+            continue
+        found.append((Path(file_uri_to_path(uri) if uri.startswith("file:") else uri), bool(options.get("overwrite"))))
+    return found
+
+
+def feed_tail_urls(path: str | os.PathLike[str], max_bytes: int = 1 << 20) -> list[str]:
+    """The ``url`` of each whole JSON line in the last ``max_bytes`` of a JSON Lines feed.
+
+    A crawl killed between exporting an item and remembering its URL leaves that item at
+    the end of the feed only; this is where the next crawl finds it (see
+    :class:`~newsarchive.pipelines.DedupePipeline`).
+    """
+    with open(path, "rb") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        fh.seek(max(0, size - max_bytes))
+        tail = fh.read()
+    lines = tail.split(b"\n")
+    if size > max_bytes:
+        lines = lines[1:]  # begins mid-line
+    urls = []
+    for line in lines:
+        try:
+            url = json.loads(line).get("url") if line.strip() else None
+        except (ValueError, AttributeError):  # a torn last line, or not an object
+            continue
+        if isinstance(url, str) and url:
+            urls.append(url)
+    return urls
+
+
 class SortedFeeds:
     """Scrapy extension: sort the items each local JSON Lines feed received in this run.
 
@@ -104,14 +145,7 @@ class SortedFeeds:
     def from_crawler(cls, crawler: Crawler) -> SortedFeeds:
         if not crawler.settings.getbool("NEWSARCHIVE_SORT_ITEMS", True):
             raise NotConfigured
-        feeds = []
-        for uri, options in crawler.settings.getdict("FEEDS").items():
-            uri = str(uri)
-            if options.get("format") not in ("jsonlines", "jsonl") or "%(" in uri:
-                continue
-            if "://" in uri and not uri.startswith("file://"):
-                continue
-            feeds.append((Path(file_uri_to_path(uri) if uri.startswith("file:") else uri), bool(options.get("overwrite"))))
+        feeds = local_jsonl_feeds(crawler.settings.getdict("FEEDS"))
         if not feeds:
             raise NotConfigured
         ext = cls(crawler, feeds)

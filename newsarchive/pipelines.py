@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
@@ -31,7 +30,8 @@ from newsarchive.boilerplate import (
     strip_boilerplate_counted,
 )
 from newsarchive.cleaning import clean_text, split_truncation, unique_texts
-from newsarchive.dedupe import SeenUrls, feed_tail_urls
+from newsarchive.dedupe import SeenUrls
+from newsarchive.feeds import feed_tail_urls, local_jsonl_feeds
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -245,7 +245,9 @@ class DedupePipeline(_Pipeline):
         Only when the seen file already existed: deleting it still means "crawl it all again".
         """
         assert self.seen is not None
-        for path in _local_jsonlines_feeds(self.crawler.settings.getdict("FEEDS")):
+        for path, _ in local_jsonl_feeds(self.crawler.settings.getdict("FEEDS")):
+            if not path.is_file():
+                continue
             missing = [url for url in feed_tail_urls(path) if url not in self.seen]
             for url in missing:
                 self.seen.persist(url)
@@ -283,17 +285,3 @@ class DedupePipeline(_Pipeline):
             for previous in meta.get("redirect_urls", ()):
                 self.seen.persist(previous)
 
-
-def _local_jsonlines_feeds(feeds: dict[Any, Any]) -> list[Path]:
-    """Existing local files among the JSON Lines feeds in ``FEEDS``."""
-    found = []
-    for uri, options in feeds.items():
-        if (options or {}).get("format") not in ("jsonlines", "jsonl"):
-            continue
-        text = str(uri)
-        if "://" in text and not text.startswith("file://"):
-            continue
-        path = Path(text.removeprefix("file://"))
-        if path.is_file():
-            found.append(path)
-    return found
