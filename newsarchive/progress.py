@@ -10,11 +10,12 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 
 def terminal_progress(stream: Any = None, interval: float = 0.5) -> Progress | None:
@@ -55,3 +56,15 @@ def progress_line(stream: Any = None) -> Iterator[Progress | None]:
         if progress is not None:
             stream.write(_CLEAR_LINE)
             stream.flush()
+
+
+def counted(items: Iterable[T], progress: Progress | None, label: str, unit: str = "lines",
+            every: int = 256) -> Iterator[T]:
+    """``items`` unchanged, telling ``progress`` "LABEL: N UNIT" every ``every`` items."""
+    if progress is None:
+        yield from items
+        return
+    for count, item in enumerate(items, 1):
+        if count % every == 1:
+            progress(f"{label}: {count} {unit}")
+        yield item

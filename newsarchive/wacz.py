@@ -24,7 +24,7 @@ from typing import IO, Any
 from cdxj_indexer.main import CompressedWriter, SortingWriter
 
 from newsarchive import __version__
-from newsarchive.progress import Progress
+from newsarchive.progress import Progress, counted
 from newsarchive.warc.index import cdxj_lines
 from newsarchive.warc.reader import Damage, DamageHandler, iter_archive_paths
 
@@ -154,11 +154,10 @@ def _write_index(zf: zipfile.ZipFile, warcs: list[tuple[str, Path]], scratch: Pa
         counter.out = compressed
         sorter = SortingWriter(counter)
         for number, (member, path) in enumerate(warcs, 1):
-            for count, line in enumerate(cdxj_lines(path, filename=member, on_damage=on_damage), 1):
+            lines = cdxj_lines(path, filename=member, on_damage=on_damage)
+            for line in counted(lines, progress, f"indexing WARC {number} of {len(warcs)}, {member}"):
                 sorter.write(line)
                 _maybe_page(line, pages)
-                if progress is not None and count % 256 == 1:
-                    progress(f"indexing WARC {number} of {len(warcs)}, {member}: {count} lines")
         sorter.flush()
         if compressed.block:
             compressed.flush()

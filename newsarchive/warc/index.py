@@ -19,14 +19,13 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from functools import lru_cache
-
 from warcio.timeutils import iso_date_to_timestamp
 
-from newsarchive.progress import Progress
+from newsarchive.progress import Progress, counted
 from newsarchive.warc.reader import Damage, DamageHandler, RecordReader, iter_archive_paths
 
 logger = logging.getLogger(__name__)
@@ -196,10 +195,9 @@ def write_index(
         sorter = SortingWriter(counter)
         for number, warc in enumerate(iter_archive_paths(warc_paths), 1):
             name = index_filename(warc, index_dir)
-            for count, line in enumerate(cdxj_lines(warc, filename=name, on_damage=on_damage), 1):
+            lines = cdxj_lines(warc, filename=name, on_damage=on_damage)
+            for line in counted(lines, progress, f"indexing file {number}, {name}"):
                 sorter.write(line)
-                if progress is not None and count % 256 == 1:
-                    progress(f"indexing file {number}, {name}: {count} lines")
         sorter.flush()
     return counter.lines
 
