@@ -45,6 +45,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
+    from newsarchive.article_fields import extract_article_fields
     from newsarchive.boilerplate import strip_boilerplate
     from newsarchive.cleaning import clean_text, split_truncation
     from newsarchive.date_extraction import FoundDate, extract_published

@@ -145,7 +145,7 @@ def record_run(path: Path, spider: str, spider_args: Mapping[str, Any], result: 
         "stats": {key: _jsonable(value) for key, value in sorted(stats.items())},
     }
     with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(line, ensure_ascii=False, sort_keys=False) + "\n")
+        fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
 def _jsonable(value: Any) -> Any:

@@ -38,12 +38,9 @@ def select(sel: Selector, query: str) -> SelectorList:
 
 def node_text(node: Selector) -> str:
     """Visible text of one selected node: the string itself, or the element's text content."""
-    return _visible_text(node.root)
+    return element_text(node.root)
 
 
-def element_text(element: etree._Element) -> str:
-    """Visible text of an lxml element (scripts and styles left out), squeezed."""
-    return _visible_text(element)
 
 
 def texts(sel: Selector, query: str | None) -> list[str]:
@@ -90,7 +87,7 @@ def _iter_texts(sel: Selector, query: str) -> Iterator[str]:
         method = "xml" if getattr(sel, "type", None) == "xml" else "html"
         found: Iterable[str] = _join_text_nodes_by_parent(matches, method)
     else:
-        found = (_visible_text(m) for m in matches)
+        found = (element_text(m) for m in matches)
     return (t for t in found if t)
 
 
@@ -120,7 +117,7 @@ def _compiled(xpath: str, namespaces: tuple[tuple[str, str], ...]) -> etree.XPat
     return etree.XPath(xpath, namespaces=used, smart_strings=False)
 
 
-def _visible_text(match: Any) -> str:
+def element_text(match: Any) -> str:
     """Squeezed text of a match: a string as is, an element's text outside scripts/styles."""
     if isinstance(match, str):
         return squeeze(match)

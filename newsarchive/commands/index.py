@@ -34,8 +34,8 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"newsarchive index: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
-    for directory in (Path(a) for a in args.archives):
-        for done in finish_unfinished(directory) if directory.is_dir() else []:
+    for archive in args.archives:
+        for done in finish_unfinished(Path(archive)):  # directories only; files are left as given
             print(f"finished {done.path} (left unfinished by a killed crawl)")
     damage: list[Damage] = []
 

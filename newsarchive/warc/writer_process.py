@@ -71,17 +71,19 @@ class WriterProcess(ProcessProtocol):
         self.ended: Deferred[None] = Deferred()
         self.pid: int | None = None
         self._outbox: _Outbox | None = None
+        if reactor is None:
+            from twisted.internet import reactor
+        self._reactor = reactor
         self.timeout = timeout
         self._progress_at = time.monotonic()  # last answer, or the send that ended idleness
         self._stalled = False
         self._watchdog: LoopingCall | None = None
         if timeout > 0:
             self._watchdog = LoopingCall(self._check_progress)
-            if reactor is not None:
-                self._watchdog.clock = reactor
+            self._watchdog.clock = reactor
 
     def connectionMade(self) -> None:  # noqa: N802 - Twisted's name
-        self._outbox = _Outbox(self.transport)
+        self._outbox = _Outbox(self.transport, self._reactor)
         if self._watchdog is not None:
             self._watchdog.start(min(self.timeout / 4, 10.0), now=False)
 
@@ -204,8 +206,9 @@ class _Outbox:
     during one reactor turn go down the pipe together, in one write.
     """
 
-    def __init__(self, transport: Any) -> None:
+    def __init__(self, transport: Any, reactor: Any) -> None:
         self._transport = transport
+        self._reactor = reactor
         self._pieces: collections.deque[bytes | memoryview] = collections.deque()
         self._idle = False  # the pipe asked for more and nothing was there
         self._flush_scheduled = False
@@ -223,10 +226,8 @@ class _Outbox:
 
     def _wake(self) -> None:
         if self._idle and not self._flush_scheduled:
-            from twisted.internet import reactor
-
             self._flush_scheduled = True
-            reactor.callLater(0, self._flush)  # after this turn's other messages
+            self._reactor.callLater(0, self._flush)  # after this turn's other messages
 
     def _flush(self) -> None:
         self._flush_scheduled = False
