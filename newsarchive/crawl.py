@@ -8,6 +8,8 @@ one crawl job produces and grows across runs::
     DIR/seen-urls.txt    canonical URLs already archived (dedupe across runs)
     DIR/warc/            WARC files and their CDXJ index
     DIR/runs.jsonl       one line per run: when, what, how it ended, its stats
+    DIR/listing-state.json     how far each listing walk got (resume after any stop)
+    DIR/failed-articles.jsonl  articles whose page failed, retried by later runs
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
+from newsarchive.feeds import WRITE_FAILED_STAT
+from newsarchive.job.extension import RETRY_FILE, STATE_FILE
+from newsarchive.outcome import EXIT_FAILED, EXIT_USAGE, Outcome, judge
 from newsarchive.politeness import MAX_DELAY_STAT
 from newsarchive.sitedef import load_site
 
@@ -46,18 +51,34 @@ class CrawlResult:
     elapsed: float
     error: str | None = None
     files: list[Path] = field(default_factory=list)
+    error_status: int = EXIT_FAILED
+    """Exit status for ``error``: 2 when the spider refused its arguments."""
+    replay: bool = False
 
     @property
     def items(self) -> int:
-        return int(self.stats.get("item_scraped_count", 0))
+        """Items in the feed: scraped, less those a failed feed could not take."""
+        return max(0, int(self.stats.get("item_scraped_count", 0)) - int(self.stats.get(WRITE_FAILED_STAT, 0)))
 
     @property
     def pages(self) -> int:
         return int(self.stats.get("downloader/response_count", 0))
 
     @property
+    def outcome(self) -> Outcome:
+        """How the run ended (see :mod:`newsarchive.outcome`)."""
+        if self.error is not None and self.error_status == EXIT_USAGE:
+            return Outcome("usage", EXIT_USAGE, self.error)
+        return judge(self.stats, self.error, replay=self.replay)
+
+    @property
+    def status(self) -> int:
+        """The exit status the command line gives this run."""
+        return self.outcome.status
+
+    @property
     def ok(self) -> bool:
-        return self.error is None and self.stats.get("finish_reason") == "finished"
+        return self.outcome.ok
 
 
 def resolve_spider(spider: str) -> tuple[str, dict[str, str]]:
@@ -107,8 +128,16 @@ def run_crawl(
     process = CrawlerProcess(crawl_settings(out_path, settings))
     crawler = process.create_crawler(name)
     errors: list[str] = []
+    usage: list[bool] = []
+
+    def failed(failure: Any) -> None:
+        from newsarchive.listing_spider import SpiderArgumentError
+
+        usage.append(bool(failure.check(SpiderArgumentError)))
+        errors.append(failure.getErrorMessage())
+
     deferred = process.crawl(crawler, **args)
-    deferred.addErrback(lambda failure: errors.append(failure.getErrorMessage()))
+    deferred.addErrback(failed)
     started = time.perf_counter()
     process.start()
     elapsed = time.perf_counter() - started
@@ -116,7 +145,9 @@ def run_crawl(
         stats = crawler.stats.get_stats()
     except RuntimeError:  # the spider failed before the crawl started
         stats = {}
-    result = CrawlResult(out_dir=out_path, stats=stats, elapsed=elapsed, error=errors[0] if errors else None)
+    result = CrawlResult(out_dir=out_path, stats=stats, elapsed=elapsed, error=errors[0] if errors else None,
+                         error_status=EXIT_USAGE if usage and usage[0] else EXIT_FAILED,
+                         replay=bool(process.settings.get("NEWSARCHIVE_REPLAY")))
     if out_path is not None:
         try:
             record_run(out_path / RUNS_FILE, spider, args, result)
@@ -131,11 +162,15 @@ def record_run(path: Path, spider: str, spider_args: Mapping[str, Any], result: 
     from newsarchive import __version__
 
     stats = result.stats
+    outcome = result.outcome
     line = {
         "started": _jsonable(stats.get("start_time")),
         "finished": _jsonable(stats.get("finish_time")),
         "spider": spider,
         "arguments": dict(spider_args),
+        "outcome": outcome.name,
+        "status": outcome.status,
+        "message": outcome.message,
         "finish_reason": stats.get("finish_reason"),
         "error": result.error,
         "items": result.items,
@@ -158,7 +193,8 @@ def _jsonable(value: Any) -> Any:
 
 def output_files(out_dir: Path) -> list[Path]:
     """Files a crawl job keeps in ``out_dir`` (items, seen URLs, WARCs and indexes)."""
-    found = [p for p in (out_dir / ITEMS_FILE, out_dir / SEEN_FILE, out_dir / RUNS_FILE) if p.exists()]
+    names = (ITEMS_FILE, SEEN_FILE, RUNS_FILE, STATE_FILE, RETRY_FILE)
+    found = [p for p in (out_dir / name for name in names) if p.is_file()]
     warc_dir = out_dir / WARC_SUBDIR
     if warc_dir.is_dir():
         found.extend(sorted(p for p in warc_dir.iterdir() if p.is_file()))
@@ -177,23 +213,57 @@ def parse_pairs(pairs: list[str] | None, option: str) -> dict[str, str]:
 
 
 def summary_lines(result: CrawlResult) -> list[str]:
-    """A short human summary of a crawl (used by the CLI)."""
+    """A short human summary of a crawl (used by the CLI); the first line is the outcome."""
     stats = result.stats
+    outcome = result.outcome
     lines = [
+        f"outcome:        {outcome.message}",
         f"items written:  {result.items}",
         f"pages fetched:  {result.pages} ({stats.get('downloader/response_status_count/200', 0)} OK)",
         f"elapsed:        {result.elapsed:.1f} s",
     ]
     if MAX_DELAY_STAT in stats:
         lines.append(f"politeness:     AutoThrottle, delays up to {stats[MAX_DELAY_STAT]:.2f} s between requests to a site")
-    dropped = {k.rsplit('/', 1)[-1]: v for k, v in stats.items() if k.startswith("newsarchive/dropped/")}
+    resumed = int(stats.get("newsarchive/job/walks_resumed", 0))
+    if resumed:
+        again = int(stats.get("newsarchive/job/listing_pages_again", 0))
+        lines.append(f"resumed:        {resumed} unfinished listing walk(s) continued; "
+                     f"{again} listing page(s) of archived teasers fetched again to find the way back")
+    revisits = int(stats.get("newsarchive/warc/records/revisit", 0))
+    if revisits:
+        lines.append(f"unchanged:      {revisits} page(s) identical to an archived capture (stored as revisit records)")
+    skipped = _suffix_counts(stats, "newsarchive/teasers/", exclude=("found",))
+    if skipped:
+        lines.append("teasers skipped: " + ", ".join(f"{k}={v}" for k, v in sorted(skipped.items())))
+    dropped = _suffix_counts(stats, "newsarchive/dropped/")
     if dropped:
         lines.append("dropped items:  " + ", ".join(f"{k}={v}" for k, v in sorted(dropped.items())))
-    failed = {k.rsplit('/', 1)[-1]: v for k, v in stats.items() if k.startswith("newsarchive/article/failed/")}
+    failed = _suffix_counts(stats, "newsarchive/article/failed/")
     if failed:
-        lines.append("failed pages:   " + ", ".join(f"{k}={v}" for k, v in sorted(failed.items())))
+        lines.append("failed pages:   " + ", ".join(f"{k}={v}" for k, v in sorted(failed.items()))
+                     + " (kept as teasers with fetch_error; later runs retry them)")
+    retried = int(stats.get("newsarchive/article/retried", 0))
+    if retried:
+        recovered = int(stats.get("newsarchive/article/recovered", 0))
+        gave_up = int(stats.get("newsarchive/article/gave_up", 0))
+        lines.append(f"retries:        {retried} failed article(s) tried again, {recovered} archived now"
+                     + (f", {gave_up} given up" if gave_up else ""))
+    listing = _suffix_counts(stats, "newsarchive/listing/failed/")
+    if listing:
+        lines.append("failed listing pages: " + ", ".join(f"{k}={v}" for k, v in sorted(listing.items())))
     if result.files:
         total = sum(p.stat().st_size for p in result.files if p.exists())
         lines.append(f"files written:  {len(result.files)} ({total / 1024:.0f} KiB) in {result.out_dir}")
         lines.extend(f"  {p}" for p in result.files)
     return lines
+
+
+def _suffix_counts(stats: Mapping[str, Any], prefix: str, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``{last path part: value}`` of the stats directly under ``prefix``."""
+    found = {}
+    for key, value in stats.items():
+        if key.startswith(prefix):
+            name = key[len(prefix):]
+            if "/" not in name and name not in exclude:
+                found[name] = value
+    return found

@@ -84,6 +84,7 @@ class SeenUrls:
         self._urls: set[str] = set()
         self._file: IO[str] | None = None
         self.loaded = 0
+        self.torn: str | None = None
         if self.path is not None:
             self._open(self.path)
 
@@ -93,12 +94,21 @@ class SeenUrls:
         if path.exists():
             with path.open("r", encoding="utf-8", errors="replace", newline="") as f:
                 text = f.read()
-            self._urls.update(canonical_url(line) for line in text.splitlines() if line.strip())
+            lines = text.splitlines()
+            # A crawl killed mid-write leaves the last line without its newline: that URL
+            # may be cut short, so it is not trusted (the feed catch-up in DedupePipeline
+            # remembers it again if its item was exported). The next URL starts a new line.
+            needs_newline = bool(text) and not text.endswith(("\n", "\r"))
+            if needs_newline:
+                self.torn = lines.pop()
+                logger.warning("%s: removing a torn last line %.100r (a crawl killed mid-write?); "
+                               "that article is fetched again unless its item was exported", path, self.torn)
+                with path.open("r+b") as raw:
+                    raw.truncate(len(text.encode("utf-8", "surrogateescape")) - len(self.torn.encode("utf-8", "surrogateescape")))
+                needs_newline = False
+            self._urls.update(canonical_url(line) for line in lines if line.strip())
             self._urls.discard("")
             self.loaded = len(self._urls)
-            # A crawl killed mid-write (or a hand edit) can leave the last line without its
-            # newline; start the next URL on a line of its own.
-            needs_newline = bool(text) and not text.endswith(("\n", "\r"))
         self._file = path.open("a", encoding="utf-8", newline="\n")
         if needs_newline:
             self._file.write("\n")

@@ -12,6 +12,7 @@ class Article:
 
     ``published`` is ISO 8601 with a UTC offset (or ``None``); ``published_raw`` keeps the
     text the page showed. ``warc`` points at the archived records the item came from.
+    ``fetch_error`` is set on the teaser of an article whose page failed.
     """
 
     url: str | None = None
@@ -29,6 +30,9 @@ class Article:
     listing_url: str | None = None
     crawled_at: str | None = None
     warc: dict[str, Any] | None = None
+    fetch_error: str | None = None
+    """Why the article page could not be archived (``http_404``, ``timeout``...): the item
+    holds the teaser only, and a later run tries the page again."""
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(Article.__dataclass_fields__)

@@ -31,7 +31,7 @@ from newsarchive.boilerplate import (
 )
 from newsarchive.cleaning import clean_text, split_truncation, unique_texts
 from newsarchive.dedupe import SeenUrls
-from newsarchive.feeds import feed_tail_urls, local_jsonl_feeds
+from newsarchive.feeds import feed_failed, feed_tail_urls, local_jsonl_feeds
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -214,7 +214,9 @@ class DedupePipeline(_Pipeline):
     so an incremental crawl into the same file skips what it archived before. The set is
     also published as ``spider.known_urls`` so the spider can stop paginating once a
     listing page holds only known articles. A URL is remembered only when its item passes
-    here; items dropped earlier (e.g. invalid) are not.
+    here and is written to the feed; items dropped earlier (e.g. invalid), teasers of
+    articles whose page failed (``fetch_error``: the job retries those) and everything
+    after the items feed failed are not.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -263,8 +265,14 @@ class DedupePipeline(_Pipeline):
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if self.seen is None:  # used without the spider_opened signal (direct calls)
             self.seen = SeenUrls(self.path)
-        url = ItemAdapter(item).get("url")
+        adapter = ItemAdapter(item)
+        url = adapter.get("url")
         if not isinstance(url, str) or not url.strip():
+            return item
+        if adapter.get("fetch_error"):  # not archived: never remembered as seen
+            if url in self.seen:
+                self.stats.inc_value("newsarchive/dropped/duplicate")
+                raise _drop(f"duplicate of an archived URL: {url}")
             return item
         if not self.seen.add(url, persist=False):
             self.stats.inc_value("newsarchive/dropped/duplicate")
@@ -276,9 +284,12 @@ class DedupePipeline(_Pipeline):
         """Persist the URL once the item is exported (the feed exporter's handler runs first),
         so a crawl killed in between fetches the article again instead of losing it.
         Redirected teaser links are persisted too: the next crawl knows them without a fetch."""
-        if self.seen is None:
+        if self.seen is None or feed_failed(self.crawler):
             return
-        url = ItemAdapter(item).get("url")
+        adapter = ItemAdapter(item)
+        url = adapter.get("url")
+        if adapter.get("fetch_error"):
+            return
         if isinstance(url, str) and url.strip():
             self.seen.persist(url)
             meta = getattr(response, "meta", None) or {}  # no meta: response without request

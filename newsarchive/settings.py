@@ -40,6 +40,8 @@ DOWNLOAD_HANDLERS = {
     "https": "newsarchive.warc.handler.WireRecordingDownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
+    # article redirects to other hosts fail visibly (an errback), not silently
+    "newsarchive.job.redirects.OffsiteRedirectMiddleware": 55,
     "newsarchive.warc.capture.WarcCaptureMiddleware": 950,
 }
 NEWSARCHIVE_WARC_ENABLED = True
@@ -67,6 +69,14 @@ ITEM_PIPELINES = {
 
 # Item cleaning (see README "Cleaning, boilerplate and duplicates").
 NEWSARCHIVE_SEEN_FILE = None  # `newsarchive crawl --out DIR` uses DIR/seen-urls.txt
+
+# Job state (newsarchive.job): listing walks and failed articles, beside the seen file
+# unless set. A failed article is tried again by up to 5 later runs, the first after an
+# hour, each later one after twice the previous wait.
+NEWSARCHIVE_STATE_FILE = None
+NEWSARCHIVE_RETRY_FILE = None
+NEWSARCHIVE_RETRY_FAILED_TIMES = 5
+NEWSARCHIVE_RETRY_FAILED_DELAY = 3600
 NEWSARCHIVE_BOILERPLATE_MIN_SHARE = 0.6
 NEWSARCHIVE_BOILERPLATE_MIN_PAGES = 5
 NEWSARCHIVE_BOILERPLATE_PATTERNS: list[str] = []
@@ -75,6 +85,8 @@ NEWSARCHIVE_BOILERPLATE_PATTERNS: list[str] = []
 # stable across runs and a replay is byte-identical to the live crawl.
 EXTENSIONS = {
     "newsarchive.feeds.SortedFeeds": 0,
+    # the job's listing walks and failed articles; after the feed exporter (item_scraped)
+    "newsarchive.job.JobState": 1000,
     "scrapy.extensions.throttle.AutoThrottle": None,
     "newsarchive.politeness.AutoThrottle": 0,
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsarchive.listing_spider import ListingSpider
+from newsarchive.listing_spider import ListingSpider, SpiderArgumentError
 from newsarchive.sitedef import SiteDefinition, load_site
 
 
@@ -18,5 +18,5 @@ class SiteFileSpider(ListingSpider):
 
     def load_site(self, site: str | None = None, **kwargs: Any) -> SiteDefinition:
         if not site:
-            raise ValueError("listing: pass the site definition with -a site=PATH.toml")
+            raise SpiderArgumentError("listing: pass the site definition with -a site=PATH.toml")
         return load_site(site)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from newsarchive.listing_spider import ListingSpider
+from newsarchive.listing_spider import ListingSpider, SpiderArgumentError
 from newsarchive.sitedef import ArticleRules, ListingRules, SiteDefinition
 
 SITE = SiteDefinition(
@@ -56,7 +56,7 @@ class TimescaSpider(ListingSpider):
     ) -> None:
         chosen = [k for k, v in (("query", query), ("tag", tag), ("category", category)) if v]
         if len(chosen) > 1:
-            raise ValueError(f"timesca: give at most one of query, tag, category (got {', '.join(chosen)})")
+            raise SpiderArgumentError(f"timesca: give at most one of query, tag, category (got {', '.join(chosen)})")
         self.query, self.tag, self.category = query, tag, category
         super().__init__(*args, **kwargs)
 

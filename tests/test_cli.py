@@ -97,8 +97,10 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
 
 def test_bad_arguments_are_clear(sample_site, tmp_path: Path) -> None:
     result = run_cli("crawl", "timesca", "--out", str(tmp_path), "-a", "max_pages=lots", "-a", f"base_url={sample_site.url}")
-    assert result.returncode == 1
-    assert "max_pages: expected a positive integer, got 'lots'" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == "newsarchive crawl: max_pages: expected a positive integer, got 'lots'"
+    result = run_cli("crawl", "timesca", "--out", str(tmp_path), "-a", "query=x", "-a", "tag=y")
+    assert result.returncode == 2 and "give at most one of query, tag, category" in result.stderr
     result = run_cli("crawl", "nosuchspider", "--out", str(tmp_path))
     assert result.returncode == 2 and "unknown spider" in result.stderr
 

@@ -93,19 +93,19 @@ def test_seen_urls_persist_across_instances(tmp_path: Path) -> None:
 
 
 def test_seen_urls_after_an_abrupt_append(tmp_path: Path) -> None:
-    """A last line without its newline (killed mid-write, hand edit) is read and not glued to."""
+    """A last line without its newline (a crawl killed mid-write) is not trusted: it may be
+    a URL cut short. It is removed from the file, and the next URL is not glued to it."""
     path = tmp_path / "seen-urls.txt"
-    path.write_text(f"{BASE}\n\nHTTPS://TIMESCA.COM/news/b?utm_source=x", encoding="utf-8")
+    path.write_text(f"{BASE}\n\nhttps://timesca.com/news/b-cut-sh", encoding="utf-8")
     with SeenUrls(path) as seen:
-        assert seen.loaded == 2
-        assert "https://timesca.com/news/b" in seen
+        assert seen.loaded == 1
+        assert seen.torn == "https://timesca.com/news/b-cut-sh"
+        assert "https://timesca.com/news/b-cut-sh" not in seen
         seen.add("https://timesca.com/news/c")
     with SeenUrls(path) as again:
-        assert again.loaded == 3
+        assert again.loaded == 2 and again.torn is None
         assert "https://timesca.com/news/c" in again
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[-1] == "https://timesca.com/news/c"
-    assert lines[-2] == "HTTPS://TIMESCA.COM/news/b?utm_source=x"
+    assert path.read_text(encoding="utf-8").splitlines() == [BASE, "", "https://timesca.com/news/c"]
 
 
 def test_seen_urls_reads_crlf_files(tmp_path: Path) -> None:

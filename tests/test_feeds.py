@@ -1,11 +1,16 @@
-"""Stable item order: each run's items are sorted when the crawl ends."""
+"""The items feed: stable order (each run's items sorted at the end), whole lines only."""
 
 from __future__ import annotations
 
+import errno
 import json
+import subprocess
+import sys
 from pathlib import Path
 
-from newsarchive.feeds import sort_jsonl_tail
+import pytest
+
+from newsarchive.feeds import repair_torn_tail, sort_jsonl_tail
 from test_cli import scrapy
 
 
@@ -53,3 +58,94 @@ def test_output_is_identical_whatever_the_concurrency(sample_site, tmp_path: Pat
     assert outputs[0] == outputs[1]
     published = [item["published"] for item in outputs[0] if item["published"]]
     assert published == sorted(published, reverse=True)
+
+
+# -- a torn last line (a crash mid-write) is cut off before the next run appends --------
+
+WHOLE = line("https://a/1", None) + line("https://a/2", "2025-12-06T10:00:00+05:00")
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        line("https://a/3", None)[:20],  # cut mid-item: no newline
+        b'{"url": "https://a/3"',  # ends right before the closing brace
+        b"\0" * 3000,  # a crash that left zero-filled blocks (delayed allocation)
+        b'{"url": "https://a/3", "title": "x\n',  # a newline, but not a whole item
+        b"\xff\xfe\n",  # not even UTF-8
+    ],
+    ids=["mid-item", "before-brace", "zero-filled", "newline-not-json", "not-utf8"],
+)
+def test_torn_last_line_is_cut_off(tmp_path: Path, tail: bytes, caplog: pytest.LogCaptureFixture) -> None:
+    feed = tmp_path / "items.jsonl"
+    feed.write_bytes(WHOLE + tail)
+    assert repair_torn_tail(feed) == len(tail)
+    assert feed.read_bytes() == WHOLE  # cut off, not completed with a newline
+    assert f"Cut off a torn last line of {len(tail)} bytes at the end of {feed}" in caplog.text
+    assert repair_torn_tail(feed) == 0
+
+
+def test_only_line_torn(tmp_path: Path) -> None:
+    feed = tmp_path / "items.jsonl"
+    feed.write_bytes(b'{"url": "htt')
+    assert repair_torn_tail(feed) == 12
+    assert feed.read_bytes() == b""
+
+
+@pytest.mark.parametrize("content", [b"", WHOLE, WHOLE + b"\n", b"x" * 100_000 + b"\n" + WHOLE],
+                         ids=["empty", "whole", "blank-last-line", "long-garbage-earlier"])
+def test_whole_lines_are_left_alone(tmp_path: Path, content: bytes) -> None:
+    feed = tmp_path / "items.jsonl"
+    feed.write_bytes(content)
+    assert repair_torn_tail(feed) == 0
+    assert feed.read_bytes() == content
+
+
+def test_a_whole_item_without_its_newline_is_kept(tmp_path: Path) -> None:
+    """Only the newline is missing: the item is complete (and the dedupe catch-up counts it)."""
+    feed = tmp_path / "items.jsonl"
+    last = line("https://a/3", None)
+    feed.write_bytes(WHOLE + last[:-1])
+    assert repair_torn_tail(feed) == 0
+    assert feed.read_bytes() == WHOLE + last
+
+
+# -- a write that fails part-way leaves no torn line -------------------------------------
+
+FILE_SIZE_LIMIT = """
+import json, resource, signal, sys
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+from newsarchive.feeds import DurableFileFeedStorage, FeedWriteFailed, feed_failed
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the limit: EFBIG instead of a kill
+resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+crawler = get_crawler()
+storage = build_from_crawler(DurableFileFeedStorage, crawler, sys.argv[1], feed_options={"overwrite": False})
+file = storage.open(None)
+file.write(b"a" * 599 + b"\\n")  # fits
+try:
+    file.write(b"b" * 799 + b"\\n")  # 400 bytes fit (a short write), then EFBIG
+except OSError as exc:
+    error = exc.errno
+after_failure = feed_failed(crawler)
+refused = file.write(b"c" * 9 + b"\\n")  # in flight while the crawl stops: not written
+try:
+    storage.store(file)
+    stored = True
+except FeedWriteFailed:
+    stored = False
+print(json.dumps({"errno": error, "failed": after_failure, "refused": refused, "stored": stored,
+                  "stat": crawler.stats.get_value("newsarchive/feed/write_failed")}))
+"""
+
+
+def test_write_failing_part_way_is_cut_back_to_the_last_whole_line(tmp_path: Path) -> None:
+    """A real short write then EFBIG: the process may not grow a file beyond 1000 bytes."""
+    feed = tmp_path / "items.jsonl"
+    done = subprocess.run([sys.executable, "-c", FILE_SIZE_LIMIT, str(feed)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result == {"errno": errno.EFBIG, "failed": True, "refused": 0, "stored": False, "stat": 2}
+    assert feed.read_bytes() == b"a" * 599 + b"\n"
+    assert f"Cannot write to the items feed {feed}: File too large (EFBIG) (the 400 bytes of the item already written were removed)" in done.stderr

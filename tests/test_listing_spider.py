@@ -208,5 +208,5 @@ async def test_bad_input_is_counted_not_fatal(static_site, crawl, tmp_path, capl
     assert items["Broken bytes"]["body"].startswith("caf")  # decoded with replacement, not dropped
     assert out.stats["newsarchive/dates/unparsed"] >= 1
     assert any("31.02.2025" in r.getMessage() and "/news/" in r.getMessage() for r in caplog.records)
-    assert out.stats["httperror/response_ignored_status_count/500"] == 1
+    assert out.stats["newsarchive/listing/failed/http_500"] == 1
     assert out.stats["finish_reason"] == "finished"

@@ -21,7 +21,7 @@ def crawl_or_report(
     """Run a crawl for a command; on failure print why and return the exit status.
 
     Returns ``(result, 0)`` when the crawl ran, ``(None, 2)`` for a bad spider or site
-    file, ``(None, 1)`` when the spider failed to start (bad argument...).
+    file or a bad spider argument, ``(None, 1)`` when the spider failed to start.
     """
     try:
         result = run_crawl(spider, out_dir, spider_args, settings)
@@ -33,5 +33,5 @@ def crawl_or_report(
         return None, 2
     if result.error:
         print(f"{prog}: {result.error}", file=sys.stderr)
-        return None, 1
+        return None, result.status
     return result, 0

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
+from pathlib import Path
+
 from newsarchive.commands import crawl_or_report
-from newsarchive.crawl import parse_pairs, summary_lines
+from newsarchive.crawl import ITEMS_FILE, parse_pairs, summary_lines
 
 HELP = "crawl a site (spider name or site TOML) into DIR/items.jsonl and DIR/warc/"
 
@@ -28,8 +31,24 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.log_level:
         settings["LOG_LEVEL"] = args.log_level
+    problem = unwritable_output(Path(args.out))
+    if problem:
+        print(f"newsarchive crawl: {problem}", file=sys.stderr)
+        return 1
     result, status = crawl_or_report("newsarchive crawl", args.spider, args.out, spider_args, settings)
     if result is None:
         return status
     print("\n".join(summary_lines(result)))
-    return 0 if result.ok else 1
+    return result.status
+
+
+def unwritable_output(out: Path) -> str | None:
+    """Why the job directory cannot take this run's items, checked before anything is fetched."""
+    if out.exists() and not out.is_dir():
+        return f"--out {out}: not a directory"
+    items = out / ITEMS_FILE
+    if items.exists() and not items.is_file():
+        return f"cannot write items to {items}: it is not a regular file"
+    if items.exists() and not os.access(items, os.W_OK):
+        return f"cannot write items to {items}: permission denied"
+    return None

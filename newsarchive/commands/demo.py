@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from newsarchive.commands import crawl_or_report
-from newsarchive.crawl import ITEMS_FILE, SEEN_FILE, WARC_SUBDIR, summary_lines
+from newsarchive.crawl import ITEMS_FILE, RUNS_FILE, SEEN_FILE, WARC_SUBDIR, summary_lines
+from newsarchive.job.extension import RETRY_FILE, STATE_FILE
 from newsarchive.sample_site import SampleSite
 
 HELP = "start the offline sample site, crawl it with the timesca spider, print a summary"
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if result is None:
         return status
     print("\n".join(summary_lines(result)))
-    return 0 if result.ok else 1
+    return result.status
 
 
 def prepare_out_dir(out: Path) -> bool:
@@ -44,7 +45,7 @@ def prepare_out_dir(out: Path) -> bool:
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
             return False
-        for name in (ITEMS_FILE, SEEN_FILE):
+        for name in (ITEMS_FILE, SEEN_FILE, RUNS_FILE, STATE_FILE, RETRY_FILE):
             (out / name).unlink(missing_ok=True)
         shutil.rmtree(out / WARC_SUBDIR, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)

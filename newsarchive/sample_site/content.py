@@ -1,14 +1,18 @@
 """Deterministic content of the sample site: the ground truth tests compare crawls against.
 
-Every article is a pure function of ``(seed, index)`` (index 0 is the newest), so any
-article, listing page or URL can be produced in O(1) and a 100,000-article site never
-needs to exist in memory or on disk. Only search, topical-tag and author listings, and
-the slug lookup, need a whole-site index; those are built lazily on first use from the
-cheap per-article parts (title, authors, tags), never from full articles.
+Every article is a pure function of ``(seed, index)`` (index 0 is the newest, and every
+listing runs in ascending index order, i.e. newest first), so any article, listing
+page or URL can be produced in O(1) and a 100,000-article site never needs to exist in
+memory or on disk. Not yet published articles are therefore always the lowest indexes:
+a listing with ``hidden=K`` leaves out articles ``0 .. K-1``. Only search, topical-tag
+and author listings, and the slug lookup, need a whole-site index; those are built lazily
+on first use from the cheap per-article parts (title, authors, tags), never from full
+articles.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -351,15 +355,19 @@ class SiteContent:
     # -- listings ---------------------------------------------------------------------
 
     def listing(
-        self, kind: ListingKind, key: str | None = None, page: int = 1
+        self, kind: ListingKind, key: str | None = None, page: int = 1, *, hidden: int = 0
     ) -> ListingPage | None:
         """Page ``page`` of a listing, or None for an unknown key or a page past the end.
 
-        A search without results still has a page 1 (WordPress shows "Nothing Found").
+        ``hidden`` newest articles (indexes below it) are not published yet and left out.
+        A listing without results still has a page 1 (WordPress shows "Nothing Found"),
+        e.g. a search, or a tag whose every article is still hidden.
         """
         ids = self._listing_ids(kind, key)
         if ids is None or page < 1:
             return None
+        if hidden:  # ids ascend, so the published ones are a tail (a range stays a range)
+            ids = ids[bisect.bisect_left(ids, hidden) :]
         total = len(ids)
         pages = max(1, math.ceil(total / self.per_page))
         if page > pages:

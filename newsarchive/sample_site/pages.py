@@ -52,11 +52,16 @@ def _e(text: str) -> str:
 
 
 class Renderer:
-    """Renders every page of one site served at one base URL."""
+    """Renders every page of one site served at one base URL.
 
-    def __init__(self, content: SiteContent, base: str) -> None:
+    ``hidden`` newest articles (indexes below it) are not published yet: the sidebar and
+    the sitemaps leave them out, as listings do.
+    """
+
+    def __init__(self, content: SiteContent, base: str, hidden: int = 0) -> None:
         self.content = content
         self.base = base.rstrip("/")
+        self.hidden = hidden
         self._chrome_top = self._ticker() + self._header()
         self._footer = self._render_footer()
         self._sidebar = self._render_sidebar()
@@ -146,7 +151,7 @@ class Renderer:
         )
 
     def sitemap_index(self) -> str:
-        pages = -(-len(self.content) // SITEMAP_PAGE_SIZE)
+        pages = -(-(len(self.content) - self.hidden) // SITEMAP_PAGE_SIZE)
         entries = "".join(
             f"<sitemap><loc>{self.base}/wp-sitemap-posts-post-{n}.xml</loc></sitemap>\n"
             for n in range(1, pages + 1)
@@ -159,7 +164,7 @@ class Renderer:
 
     def sitemap_page(self, number: int) -> str | None:
         """Sitemap ``number`` (1-based) or None past the end."""
-        start = (number - 1) * SITEMAP_PAGE_SIZE
+        start = self.hidden + (number - 1) * SITEMAP_PAGE_SIZE
         if number < 1 or start >= len(self.content):
             return None
         urls = []
@@ -237,7 +242,7 @@ class Renderer:
             f'<li><a href="{_e(self.content.article(i).url(self.base))}">'
             f"{_e(self.content.article(i).title)}</a></li>"
             for i in _MOST_READ
-            if i < len(self.content)
+            if self.hidden <= i < len(self.content)
         )
         return (
             '<aside id="secondary" class="widget-area"><section class="widget most-read">'

@@ -2,6 +2,16 @@
 
 Only transport lives here (keep-alive, gzip negotiation, chunked framing, the headers a
 real nginx front end sends); what each URL answers is decided by ``routes.Router``.
+
+Two things can change while the server runs, so that multi-day crawls and transient
+failures are tested against one server and port (EDGE_CASES.md, "Changing the site"):
+
+* ``hidden_newest=K`` leaves the newest K articles (indexes ``0 .. K-1``) unpublished:
+  absent from every listing, count, pagination, sidebar and sitemap; their pages 404.
+  ``site.hidden_newest = 0`` or ``site.publish(k)`` reveals them, oldest first, at the
+  top of ``/latest/``. ``visible_articles()`` is the ground truth, in listing order.
+* ``flaky={index: times}`` makes article ``index`` answer ``flaky_status`` (503 unless
+  set) to its first ``times`` GETs, then normally. Assigning ``site.flaky`` starts over.
 """
 
 from __future__ import annotations
@@ -12,12 +22,12 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
-from newsarchive.sample_site.content import EDGE, EdgeCases, SiteContent
-from newsarchive.sample_site.routes import Response, Router
+from newsarchive.sample_site.content import EDGE, ArticleSpec, EdgeCases, SiteContent
+from newsarchive.sample_site.routes import LiveRouter, LiveState, Response
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +40,8 @@ class SampleSite:
     Use as a context manager (``with SampleSite() as site: site.url``) or call
     ``start()``/``stop()``. ``hits`` counts every request target served (path plus
     query), so tests can assert that a crawl fetched each page exactly once.
+    ``hidden_newest``, ``flaky`` and ``flaky_status`` may be changed while it runs
+    (see the module docstring); the next request sees the change.
     """
 
     def __init__(
@@ -42,10 +54,14 @@ class SampleSite:
         *,
         edges: EdgeCases = EDGE,
         latency: float = 0.0,
+        hidden_newest: int = 0,
+        flaky: Mapping[int, int] | None = None,
+        flaky_status: int = 503,
     ) -> None:
         if latency < 0:
             raise ValueError(f"latency must be >= 0 seconds, got {latency}")
         self.content = SiteContent(articles, seed, per_page, edges=edges)
+        self._live = LiveState(articles, hidden_newest, flaky, flaky_status)
         self.host = host
         self.port = port
         self.latency = latency  # seconds before each response, like a remote server's
@@ -71,7 +87,8 @@ class SampleSite:
             return self.url
         server = _Server((self.host, self.port), _Handler)
         host = f"[{self.host}]" if ":" in self.host else self.host
-        server.router = Router(self.content, f"http://{host}:{server.server_address[1]}")
+        base = f"http://{host}:{server.server_address[1]}"
+        server.router = LiveRouter(self.content, base, self._live)
         server.on_request = self._count
         server.latency = self.latency
         self._thread = threading.Thread(
@@ -96,6 +113,59 @@ class SampleSite:
             self._thread.join(timeout=5)
             self._thread = None
 
+    # -- changing the site while it runs ----------------------------------------------
+
+    @property
+    def hidden_newest(self) -> int:
+        """How many of the newest articles (indexes ``0 .. K-1``) are not published yet."""
+        return self._live.hidden
+
+    @hidden_newest.setter
+    def hidden_newest(self, count: int) -> None:
+        self._live.hidden = count
+
+    def publish(self, count: int | None = None) -> list[ArticleSpec]:
+        """Publish ``count`` more hidden articles (all when None), oldest first.
+
+        Returns the newly published articles in listing order (newest first); they are
+        at the top of ``/latest/`` from the next request on.
+        """
+        hidden = self._live.hidden
+        count = hidden if count is None else count
+        if not 0 <= count <= hidden:
+            raise ValueError(f"can publish 0..{hidden} more articles, not {count}")
+        self._live.hidden = hidden - count
+        return [self.content.article(i) for i in range(hidden - count, hidden)]
+
+    def visible_indexes(self) -> range:
+        """Indexes of the published articles, in listing order (cheap at any size)."""
+        return range(self._live.hidden, len(self.content))
+
+    def visible_articles(self) -> list[ArticleSpec]:
+        """The published articles, in listing order: the ground truth of a crawl now."""
+        return [self.content.article(i) for i in self.visible_indexes()]
+
+    @property
+    def flaky(self) -> dict[int, int]:
+        """Failures still to serve per article index (a copy; 0 once recovered).
+
+        Assigning replaces the whole mapping, so counting starts over.
+        """
+        return self._live.flaky
+
+    @flaky.setter
+    def flaky(self, failures: Mapping[int, int]) -> None:
+        self._live.flaky = failures
+
+    @property
+    def flaky_status(self) -> int:
+        """The status a flaky article fails with (400..599; 404 shows the site's page)."""
+        return self._live.flaky_status
+
+    @flaky_status.setter
+    def flaky_status(self, status: int) -> None:
+        self._live.flaky_status = status
+
     def reset_hits(self) -> None:
         with self._hits_lock:
             self.hits.clear()
@@ -118,7 +188,8 @@ class SampleSite:
 
     def __repr__(self) -> str:
         state = self.url if self._server else "stopped"
-        return f"<SampleSite {state} articles={len(self.content)}>"
+        hidden = f" hidden_newest={self.hidden_newest}" if self.hidden_newest else ""
+        return f"<SampleSite {state} articles={len(self.content)}{hidden}>"
 
 
 class _Server(ThreadingHTTPServer):
@@ -128,7 +199,7 @@ class _Server(ThreadingHTTPServer):
     # socketserver's default backlog of 5 drops the SYNs of a crawler opening 8
     # connections at once, and each dropped one costs a 1 s retransmit (nginx uses 511).
     request_queue_size = 511
-    router: Router
+    router: LiveRouter
     on_request: Callable[[str], None]
     latency: float = 0.0
 
@@ -182,7 +253,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.latency:  # a remote server's round trip and page generation
             time.sleep(self.server.latency)
         try:
-            response = self.server.router.resolve(self.path)
+            response = self.server.router.resolve(self.path, consume=send_body)
         except Exception:
             logger.exception("sample site failed to render %s", self.path)
             response = Response(500, b"<html><body>Internal Server Error</body></html>\n")

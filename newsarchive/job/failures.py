@@ -1,0 +1,45 @@
+"""One short name per way an article page can fail, for stats, logs and ``fetch_error``.
+
+Names are stable (users filter items and stats on them): ``http_404``, ``http_503``,
+``timeout``, ``data_loss``, ``redirect_loop``, ``offsite_redirect``, ``robots_txt``,
+``dns``, ``connection_refused``, ``connection_lost``, ``url_too_long``, or the
+exception's class name for anything else.
+"""
+
+from __future__ import annotations
+
+from twisted.python.failure import Failure
+
+#: Failures a later run cannot cure: recorded, never retried.
+PERMANENT = frozenset({"url_too_long"})
+
+
+def failure_reason(failure: Failure) -> str:
+    """The name of what went wrong in ``failure`` (a request's errback argument)."""
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet import error as net
+
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    if failure.check(IgnoreRequest):
+        message = str(failure.value)
+        if "max redirections" in message:
+            return "redirect_loop"
+        if "offsite" in message.lower():
+            return "offsite_redirect"
+        if "robots.txt" in message:
+            return "robots_txt"
+        return "ignored"
+    if failure.check(net.TimeoutError, net.TCPTimedOutError):
+        return "timeout"
+    if failure.check(net.DNSLookupError):
+        return "dns"
+    if failure.check(net.ConnectionRefusedError):
+        return "connection_refused"
+    name = failure.type.__name__ if failure.type else "error"
+    if "DataLoss" in name or name == "PotentialDataLoss":
+        return "data_loss"
+    if name in ("ConnectionLost", "ConnectionDone", "ResponseNeverReceived", "ResponseFailed"):
+        return "connection_lost"
+    return name
