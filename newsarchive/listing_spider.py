@@ -74,6 +74,7 @@ class ListingSpider(scrapy.Spider):
     ) -> None:
         site = self.load_site(**kwargs)
         kwargs.pop("site", None)
+        check_arguments(type(self), kwargs)
         super().__init__(*args, name=kwargs.pop("name", None) or getattr(self, "name", None) or site.name, **kwargs)
         self.site = site
         self.tz = ZoneInfo(site.timezone)
@@ -424,6 +425,39 @@ class ListingSpider(scrapy.Spider):
     def date_unparsed(self, raw: str, url: str) -> None:
         self.crawler.stats.inc_value("newsarchive/dates/unparsed")
         logger.warning("Unparseable date %r on %s; published left empty", raw[:100], url)
+
+
+def spider_arguments(spidercls: type) -> list[str]:
+    """The ``-a`` arguments a spider class takes: keyword parameters of its ``__init__``
+    and ``load_site`` methods, along its class hierarchy."""
+    import inspect
+
+    names: list[str] = []
+    for klass in spidercls.__mro__:
+        for method in ("__init__", "load_site"):
+            func = klass.__dict__.get(method)
+            if func is None:
+                continue
+            for param in inspect.signature(func).parameters.values():
+                if param.kind in (param.KEYWORD_ONLY, param.POSITIONAL_OR_KEYWORD) and param.name != "self":
+                    if param.name not in names:
+                        names.append(param.name)
+        if klass is ListingSpider:
+            break
+    return names
+
+
+def check_arguments(spidercls: type, given: dict[str, Any]) -> None:
+    """Refuse a misspelt ``-a`` (``max_page=2`` would otherwise crawl the whole site)."""
+    import difflib
+
+    known = spider_arguments(spidercls)
+    for name in given:
+        if name in known or name == "name":
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}?" if close else f"{getattr(spidercls, 'name', 'this spider')} takes {', '.join(known)}"
+        raise SpiderArgumentError(f"unknown spider argument {name!r} ({hint})")
 
 
 def rebase_url(url: str, base_url: str | None) -> str:

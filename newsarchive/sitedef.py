@@ -27,6 +27,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 XPATH_PREFIX = "xpath:"
+MAX_SELECTOR_LENGTH = 2000  # characters; real selectors are a few dozen
+MAX_PATTERN_LENGTH = 2000  # characters of one boilerplate regex
 
 
 class SiteDefinitionError(ValueError):
@@ -95,7 +97,12 @@ def load_site(path: str | Path) -> SiteDefinition:
         raise SiteDefinitionError(source, "(file)", f"not UTF-8 text ({exc.reason})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SiteDefinitionError(source, "(file)", f"invalid TOML: {exc}") from exc
-    return site_from_dict(data, source=source)
+    except RecursionError:
+        raise SiteDefinitionError(source, "(file)", "arrays or tables nested too deeply") from None
+    try:
+        return site_from_dict(data, source=source)
+    except RecursionError:
+        raise SiteDefinitionError(source, "(file)", "values nested too deeply") from None
 
 
 _TOP_KEYS = {
@@ -126,6 +133,9 @@ def site_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> SiteDefin
         if allowed is not None
         else tuple(sorted({urlsplit(u).hostname or "" for u in start_urls}))
     )
+    if not allowed_domains:
+        raise SiteDefinitionError(source, "allowed_domains", "must name at least one host (an empty list would let "
+                                  "the crawl follow links to any site); leave it out to use the start URLs' hosts")
     timezone = check.string(data, "timezone") or "UTC"
     try:
         ZoneInfo(timezone)
@@ -154,12 +164,23 @@ def site_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> SiteDefin
     check.known_keys(boilerplate, _BOILERPLATE_KEYS, "boilerplate.")
     patterns = tuple(check.string_list(boilerplate, "patterns", prefix="boilerplate."))
     for i, pattern in enumerate(patterns):
+        key = f"boilerplate.patterns[{i}]"
+        if len(pattern) > MAX_PATTERN_LENGTH:
+            raise SiteDefinitionError(source, key, f"longer than {MAX_PATTERN_LENGTH} characters")
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise SiteDefinitionError(source, f"boilerplate.patterns[{i}]", f"bad regular expression {pattern!r}: {exc}") from exc
+            raise SiteDefinitionError(source, key, f"bad regular expression {pattern[:80]!r}: {exc}") from exc
+        except RecursionError:
+            raise SiteDefinitionError(source, key, "regular expression nested too deeply") from None
 
     settings = dict(check.table(data, "settings"))
+    from newsarchive.setting_names import SettingError, check_settings
+
+    try:
+        check_settings(settings)
+    except SettingError as exc:
+        raise SiteDefinitionError(source, f"settings.{exc.name}", exc.problem) from None
     return SiteDefinition(
         name=name,
         start_urls=start_urls,
@@ -174,18 +195,53 @@ def site_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> SiteDefin
     )
 
 
+_NAME_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,40}")
+
+
+def _probe_for(xpath_text: str) -> Any:
+    """A tiny page holding an element of every name the query mentions, nested in the order
+    they appear (and the reverse), so its steps and predicates are really evaluated."""
+    names = list(dict.fromkeys(m.group(0) for m in _NAME_TOKEN.finditer(xpath_text[:MAX_SELECTOR_LENGTH * 4])))[:60]
+    html = etree.Element("html")
+    body = etree.SubElement(html, "body")
+    for order in (names, names[::-1]):
+        parent = body
+        for name in order:
+            try:
+                parent = etree.SubElement(parent, name, {"class": "x", "id": "y", "href": "/x"})
+            except ValueError:  # not an XML name
+                continue
+            parent.text = "probe"
+    return html
+
+
 def check_selector(query: str) -> None:
-    """Raise ``ValueError`` when ``query`` is neither valid CSS nor (``xpath:``) XPath."""
-    if query.startswith(XPATH_PREFIX):
-        try:
-            etree.XPath(query[len(XPATH_PREFIX):].strip())
-        except etree.XPathSyntaxError as exc:
-            raise ValueError(f"invalid XPath: {exc}") from exc
-        return
+    """Raise ``ValueError`` when ``query`` is neither valid CSS nor (``xpath:``) XPath.
+
+    The query is also run once on a tiny page, so what only fails when evaluated (an
+    undefined namespace prefix, function or variable) fails here, not on every page.
+    """
+    if len(query) > MAX_SELECTOR_LENGTH:
+        raise ValueError(f"longer than {MAX_SELECTOR_LENGTH} characters")
     try:
-        HTMLTranslator().css_to_xpath(query)
-    except SelectorError as exc:
-        raise ValueError(f"invalid CSS selector: {exc}") from exc
+        if query.startswith(XPATH_PREFIX):
+            text = query[len(XPATH_PREFIX):].strip()
+            try:
+                xpath = etree.XPath(text)
+            except etree.XPathSyntaxError as exc:
+                raise ValueError(f"invalid XPath: {exc}") from exc
+        else:
+            try:
+                text = HTMLTranslator().css_to_xpath(query)
+                xpath = etree.XPath(text)
+            except SelectorError as exc:
+                raise ValueError(f"invalid CSS selector: {exc}") from exc
+        try:
+            xpath(_probe_for(text))
+        except etree.XPathError as exc:
+            raise ValueError(f"cannot be evaluated: {exc}") from exc
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 class _Checker:

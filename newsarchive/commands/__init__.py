@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,3 +36,31 @@ def crawl_or_report(
         print(f"{prog}: {result.error}", file=sys.stderr)
         return None, result.status
     return result, 0
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def log_level(value: str) -> str:
+    """``--log-level`` values, case-insensitive, refused with a hint when unknown."""
+    import difflib
+
+    level = value.strip().upper()
+    if level in LOG_LEVELS:
+        return level
+    close = difflib.get_close_matches(level, LOG_LEVELS, n=1)
+    hint = f"did you mean {close[0]}?" if close else "one of " + ", ".join(LOG_LEVELS)
+    raise argparse.ArgumentTypeError(f"unknown log level {value!r} ({hint})")
+
+
+def checked_settings(pairs: list[str] | None) -> dict[str, str]:
+    """``-s NAME=VALUE`` options as a dict; ``ValueError`` names the bad option."""
+    from newsarchive.crawl import parse_pairs
+    from newsarchive.setting_names import SettingError, check_settings
+
+    settings = parse_pairs(pairs, "-s")
+    try:
+        check_settings(settings)
+    except SettingError as exc:
+        raise ValueError(f"-s {exc}") from None
+    return settings

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 
 from pathlib import Path
 
-from newsarchive.commands import crawl_or_report
-from newsarchive.crawl import ITEMS_FILE, parse_pairs, summary_lines
+from newsarchive.commands import checked_settings, crawl_or_report, log_level
+from newsarchive.crawl import ITEMS_FILE, WARC_SUBDIR, parse_pairs, resolve_spider, summary_lines
+from newsarchive.sitedef import SiteDefinitionError
 
 HELP = "crawl a site (spider name or site TOML) into DIR/items.jsonl and DIR/warc/"
 
@@ -19,13 +21,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", "-o", required=True, metavar="DIR", help="output directory (created; reused across runs)")
     parser.add_argument("-a", dest="spider_args", action="append", metavar="NAME=VALUE", help="spider argument (repeatable)")
     parser.add_argument("-s", dest="settings", action="append", metavar="NAME=VALUE", help="Scrapy setting (repeatable)")
-    parser.add_argument("--log-level", default=None, help="Scrapy LOG_LEVEL (default INFO)")
+    parser.add_argument("--log-level", default=None, type=log_level, help="Scrapy LOG_LEVEL (default INFO)")
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         spider_args = parse_pairs(args.spider_args, "-a")
-        settings = parse_pairs(args.settings, "-s")
+        settings = checked_settings(args.settings)
+        resolve_spider(args.spider)  # a bad site file fails before the output is touched
+    except SiteDefinitionError as exc:
+        print(f"newsarchive crawl: {exc}", file=sys.stderr)
+        return 2
     except ValueError as exc:
         print(f"newsarchive crawl: {exc}", file=sys.stderr)
         return 2
@@ -34,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     problem = unwritable_output(Path(args.out))
     if problem:
         print(f"newsarchive crawl: {problem}", file=sys.stderr)
-        return 1
+        return 2
     result, status = crawl_or_report("newsarchive crawl", args.spider, args.out, spider_args, settings)
     if result is None:
         return status
@@ -43,12 +49,23 @@ def run(args: argparse.Namespace) -> int:
 
 
 def unwritable_output(out: Path) -> str | None:
-    """Why the job directory cannot take this run's items, checked before anything is fetched."""
+    """Why the job directory cannot take this run's output, checked before any request."""
     if out.exists() and not out.is_dir():
         return f"--out {out}: not a directory"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"--out {out}: cannot create the directory: {exc.strerror or exc}"
+    for name, kind in ((ITEMS_FILE, "file"), (WARC_SUBDIR, "directory")):
+        path = out / name
+        if path.exists() and not (path.is_file() if kind == "file" else path.is_dir()):
+            return f"--out {out}: {path} is not a {kind}"
+    try:
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        return f"--out {out}: cannot write there: {exc.strerror or exc}"
     items = out / ITEMS_FILE
-    if items.exists() and not items.is_file():
-        return f"cannot write items to {items}: it is not a regular file"
     if items.exists() and not os.access(items, os.W_OK):
-        return f"cannot write items to {items}: permission denied"
+        return f"--out {out}: cannot write {items}: permission denied"
     return None

@@ -7,7 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from newsarchive.commands import crawl_or_report
+from newsarchive.commands import crawl_or_report, log_level
 from newsarchive.crawl import ITEMS_FILE, RUNS_FILE, SEEN_FILE, WARC_SUBDIR, summary_lines
 from newsarchive.job.extension import RETRY_FILE, STATE_FILE
 from newsarchive.sample_site import SampleSite
@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", "-o", default="demo-out", metavar="DIR", help="output directory (default: demo-out)")
     parser.add_argument("--articles", type=int, default=60, metavar="N", help="articles on the sample site (default: 60)")
     parser.add_argument("--seed", type=int, default=2025, help="content seed of the sample site")
-    parser.add_argument("--log-level", default="ERROR", help="Scrapy LOG_LEVEL (default ERROR; the summary lists failures)")
+    parser.add_argument("--log-level", default="ERROR", type=log_level, help="Scrapy LOG_LEVEL (default ERROR; the summary lists failures)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,7 +2,7 @@
 
 Names are stable (users filter items and stats on them): ``http_404``, ``http_503``,
 ``timeout``, ``data_loss``, ``redirect_loop``, ``offsite_redirect``, ``robots_txt``,
-``dns``, ``connection_refused``, ``connection_lost``, ``url_too_long``, or the
+``refused_scheme``, ``dns``, ``connection_refused``, ``connection_lost``, ``url_too_long``, or the
 exception's class name for anything else.
 """
 
@@ -30,6 +30,8 @@ def failure_reason(failure: Failure) -> str:
             return "offsite_redirect"
         if "robots.txt" in message:
             return "robots_txt"
+        if message.startswith("refused a "):
+            return "refused_scheme"
         return "ignored"
     if failure.check(net.TimeoutError, net.TCPTimedOutError):
         return "timeout"

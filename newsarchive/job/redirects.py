@@ -1,4 +1,9 @@
-"""Refuse redirects of article pages to hosts outside the spider's ``allowed_domains``.
+"""Requests a crawl must never make: other schemes than http(s), and article redirects
+to hosts outside the spider's ``allowed_domains``.
+
+Whatever a page or a site file says, only http and https are requested: a teaser or a
+redirect naming ``file:///etc/passwd`` or ``ftp://`` is refused (an ``IgnoreRequest`` the
+errback sees, counted as ``newsarchive/requests/refused_scheme``).
 
 Scrapy's offsite filter drops such a redirect when it is scheduled, with no errback, so
 the article's teaser would vanish without a count. Article requests bypass that filter
@@ -31,6 +36,10 @@ class OffsiteRedirectMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
+        scheme = urlsplit(request.url).scheme.lower()
+        if scheme not in ("http", "https"):
+            self.crawler.stats.inc_value("newsarchive/requests/refused_scheme")
+            raise IgnoreRequest(f"refused a {scheme or 'scheme-less'} URL (only http and https are fetched): {request.url[:200]}")
         if not request.meta.get(ON_SITE_META) or not request.meta.get("redirect_urls"):
             return
         domains = [d for d in getattr(self.crawler.spider, "allowed_domains", None) or () if d]
