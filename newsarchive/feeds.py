@@ -37,6 +37,8 @@ from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import file_uri_to_path
 
+from newsarchive.atomic import mode_for
+
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
     from scrapy.statscollectors import StatsCollector
@@ -86,6 +88,7 @@ def sort_jsonl_tail(path: Path, start: int) -> int:
             return len(entries)  # already in order: leave the file alone
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".sorting", dir=path.parent)
         try:
+            os.chmod(tmp_name, mode_for(path))  # mkstemp's 0600 would make the feed private
             with os.fdopen(fd, "wb") as dst:
                 src.seek(0)
                 _copy(src, dst, start)

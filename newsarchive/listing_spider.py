@@ -120,6 +120,12 @@ class ListingSpider(scrapy.Spider):
         return job
 
     async def start(self) -> AsyncIterator[Any]:
+        from newsarchive.politeness import contact_warning
+
+        warning = contact_warning(self.crawler.settings, self.start_urls)
+        if warning and not self.crawler.settings.get("NEWSARCHIVE_REPLAY"):
+            self.crawler.stats.set_value("newsarchive/config/placeholder_contact", 1)
+            logger.warning(warning)
         job = self.job_state
         self._requested: set[str] = set()
         for entry in job.retries.due() if self.follow else ():

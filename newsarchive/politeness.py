@@ -120,3 +120,26 @@ def retry_after(value: bytes | str | None, now: datetime | None = None) -> float
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+#: The contact in the default ``USER_AGENT``: it names this project, not whoever runs the crawl.
+PLACEHOLDER_CONTACT = "+https://github.com/newsarchive/newsarchive"
+
+
+def contact_warning(settings: Any, urls: list[str]) -> str | None:
+    """A warning when a crawl of someone else's site would not say who runs it.
+
+    Heritrix refuses to start without an operator contact; we warn, once per run, until
+    ``USER_AGENT`` carries your own contact or ``NEWSARCHIVE_WARC_OPERATOR`` is set.
+    Loopback hosts (the sample site, a local mirror) need no contact.
+    """
+    from urllib.parse import urlsplit
+
+    remote = [u for u in urls if not is_loopback(urlsplit(u).hostname)]
+    if not remote:
+        return None
+    if PLACEHOLDER_CONTACT not in (settings.get("USER_AGENT") or "") or settings.get("NEWSARCHIVE_WARC_OPERATOR"):
+        return None
+    return ("USER_AGENT still carries the placeholder contact " + PLACEHOLDER_CONTACT + " and "
+            "NEWSARCHIVE_WARC_OPERATOR is empty: site owners cannot tell who crawls them. Set "
+            "-s USER_AGENT='yourbot/1.0 (+mailto:you@example.org)' and -s NEWSARCHIVE_WARC_OPERATOR='Your name'")

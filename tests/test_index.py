@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from cdxj_indexer.main import CDXJIndexer
 
+from newsarchive.warc.coverage import Coverage, Covered, manifest_path, read_coverage
 from newsarchive.warc.index import add_to_index, cdxj_lines, index_archives, write_index
 from newsarchive.warc.reader import Damage, iter_archive_paths
 from conftest import run_cli
@@ -193,6 +194,41 @@ def test_add_to_index_matches_a_full_rebuild(tmp_path: Path) -> None:
     write_index([crawl], rebuilt)
     assert merged == rebuilt.read_text().replace('"filename": "crawl/', '"filename": "')
     assert not list(crawl.glob("*.tmp"))
+    assert read_coverage(index) == Coverage(
+        {name: Covered((crawl / name).stat().st_size, lines) for name, lines in
+         (("a.warc.gz", 2), ("b.warc.gz", 1), ("c.warc.gz", 2))},
+        index.stat().st_size,
+    )  # fmt: skip
+
+
+def test_the_manifest_says_what_the_index_covers(tmp_path: Path) -> None:
+    write_warc(tmp_path / "a.warc.gz", [Capture(f"http://example.com/{i}") for i in range(3)])
+    write_warc(tmp_path / "b.warc", [Capture("http://example.com/b")], gzip_records=False)
+    index = tmp_path / "index.cdxj"
+    assert write_index([tmp_path], index) == 4
+    manifest = json.loads(manifest_path(index).read_text())
+    assert manifest == {
+        "format": "newsarchive-index-files/1",
+        "index_size": index.stat().st_size,
+        "files": {"a.warc.gz": {"size": (tmp_path / "a.warc.gz").stat().st_size, "lines": 3},
+                  "b.warc": {"size": (tmp_path / "b.warc").stat().st_size, "lines": 1}},
+    }  # fmt: skip
+    # readable like the WARCs beside it, not private like a plain temporary file
+    assert index.stat().st_mode & 0o777 == manifest_path(index).stat().st_mode & 0o777
+    assert index.stat().st_mode & 0o044 == (tmp_path / "a.warc.gz").stat().st_mode & 0o044
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.warc.gz", "b.warc", "index.cdxj", "index.cdxj.files"]
+
+
+def test_merging_into_an_index_without_a_manifest_adopts_what_it_holds(tmp_path: Path) -> None:
+    """An index an older newsarchive wrote: files it has lines for are taken as covered."""
+    write_warc(tmp_path / "a.warc.gz", [Capture("http://example.com/a"), Capture("http://example.com/z")])
+    index = tmp_path / "index.cdxj"
+    write_index([tmp_path], index)
+    manifest_path(index).unlink()
+    write_warc(tmp_path / "b.warc.gz", [Capture("http://example.com/b")])
+    assert add_to_index([tmp_path / "b.warc.gz"], index) == 3
+    coverage = read_coverage(index)
+    assert coverage is not None and {n: c.lines for n, c in coverage.files.items()} == {"a.warc.gz": 2, "b.warc.gz": 1}
 
 
 def test_index_archives_and_cli(tmp_path: Path) -> None:
@@ -201,10 +237,15 @@ def test_index_archives_and_cli(tmp_path: Path) -> None:
     assert written == [(tmp_path / "index.cdxj", 1)]
     (tmp_path / "index.cdxj").unlink()
 
+    manifest_path(tmp_path / "index.cdxj").unlink()
+
     result = run_cli("index", str(tmp_path), str(tmp_path / "a.warc.gz"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "index.cdxj").read_text().count("\n") == 1
     assert (tmp_path / "a.warc.gz.cdxj").is_file()
+    size = (tmp_path / "a.warc.gz").stat().st_size
+    assert read_coverage(tmp_path / "index.cdxj").files == {"a.warc.gz": Covered(size, 1)}
+    assert read_coverage(tmp_path / "a.warc.gz.cdxj").files == {"a.warc.gz": Covered(size, 1)}
     assert "1 line" in result.stdout
 
 

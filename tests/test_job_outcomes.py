@@ -160,3 +160,33 @@ def test_bad_spider_arguments_exit_2_with_one_line(tmp_path: Path, value: str) -
     assert result.returncode == 2, result.stderr[-2000:]
     assert result.stderr.strip().splitlines()[-1].startswith("newsarchive crawl: ")
     assert "Traceback" not in result.stderr
+
+
+def test_a_decompression_bomb_is_counted_not_parsed_and_memory_stays_bounded(static_site: Any, tmp_path: Path) -> None:
+    import resource
+
+    bomb = gzip_bomb(256)
+    pages = static_site.pages
+    pages["/list/"] = listing([(f"/bomb{n}/", f"Bomb {n}") for n in range(4)] + [("/ok/", "Fine")])
+    for n in range(4):
+        pages[f"/bomb{n}/"] = (200, {**HTML, "Content-Encoding": "gzip"}, bomb)
+    pages["/ok/"] = article("Fine")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = crawl(site_file(tmp_path, static_site.url + "/list/"), tmp_path / "out")
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    items = {i["title"]: i["fetch_error"] for i in read_jsonl(tmp_path / "out" / "items.jsonl")}
+    assert items == {"Fine": None, **{f"Bomb {n}": "too_large" for n in range(4)}}
+    assert "too_large=4" in result.stdout
+    assert peak_mib < 400 or before / 1024 >= 400, f"crawl peaked at {peak_mib:.0f} MiB"
+
+
+def gzip_bomb(mib: int) -> bytes:
+    """A small gzip body that decodes to ``mib`` MiB, made without holding them in memory
+    (a child forked from a big test process would inherit, and report, its size)."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = b"\0" * (1 << 20)
+    parts = [packer.compress(b"<html><body>")] + [packer.compress(zeros) for _ in range(mib)]
+    return b"".join(parts) + packer.flush()

@@ -131,3 +131,18 @@ async def test_robots_crawl_delay_is_the_least_delay(static_site: Any) -> None:
     assert stats["downloader/response_status_count/200"] == 2  # robots.txt, then the page
     assert delays == [pytest.approx(0.7), pytest.approx(0.7)]  # fast answers do not lower it
     assert stats[CRAWL_DELAY_STAT] == pytest.approx(0.7)
+
+
+def test_a_remote_crawl_with_the_placeholder_contact_is_warned_about() -> None:
+    from scrapy.settings import Settings
+
+    from newsarchive.crawl import crawl_settings
+    from newsarchive.politeness import contact_warning
+
+    defaults = crawl_settings()
+    assert "placeholder contact" in (contact_warning(defaults, ["https://timesca.com/latest/"]) or "")
+    assert contact_warning(defaults, ["http://127.0.0.1:8000/latest/", "http://localhost/x"]) is None
+    own = Settings({"USER_AGENT": "researchbot/1.0 (+mailto:me@example.org)"})
+    assert contact_warning(own, ["https://timesca.com/latest/"]) is None
+    operator = Settings({"USER_AGENT": defaults.get("USER_AGENT"), "NEWSARCHIVE_WARC_OPERATOR": "Jane Doe"})
+    assert contact_warning(operator, ["https://timesca.com/latest/"]) is None

@@ -5,17 +5,26 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+import pickle
+import signal
 import socket
 import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from newsarchive.warc.archiver import Archiver, WarcSettings, WireExchange
+import pytest
+
+from conftest import REPO_ROOT
+from newsarchive.warc.archiver import Archiver, Outcome, WarcSettings, WireExchange
 from newsarchive.warc.index import INDEX_NAME
 from newsarchive.warc.recovery import complete_length, finish_unfinished, writer_is_gone
 from newsarchive.warc.writer import safe_name_part
+from newsarchive.warc.writer_process import _LENGTH, _frame
 from warc_crawl import read_records, tool
+
+posix_locks = pytest.mark.skipif(os.name != "posix", reason="file locks (fcntl.flock) are POSIX")
 
 HOST = safe_name_part(socket.gethostname())
 
@@ -38,10 +47,14 @@ def exchange(path: str) -> tuple[str, WireExchange, bytes]:
     return f"http://example.com{path}", wire, body
 
 
-def killed_crawl(directory: Path, pages: int = 3, pid: int | None = None) -> tuple[Path, list[dict[str, Any]]]:
-    """Archive ``pages`` exchanges as a writer that then dies mid-record; return its file."""
+def killed_crawl(directory: Path, pages: int = 3) -> tuple[Path, list[dict[str, Any]]]:
+    """Archive ``pages`` exchanges as a writer that then dies mid-record; return its file.
+
+    The writer is simulated in this process: ``abandon()`` closes the file unfinished,
+    releasing its lock, as a dying process does; the name carries a dead pid.
+    """
     archiver = Archiver(WarcSettings(directory=directory, revisits=False), "crawl", [("software", "test")])
-    archiver.writer.pid = dead_pid() if pid is None else pid
+    archiver.writer.pid = dead_pid()
     pointers = [archiver.archive(*exchange(f"/page/{n}"), None).pointer for n in range(pages)]
     archiver.abandon()
     (left,) = directory.glob("*.warc.gz.open")
@@ -72,16 +85,137 @@ def test_the_next_crawl_finishes_cuts_and_indexes_a_killed_writers_file(tmp_path
     archiver.close()
 
 
-def test_files_whose_writer_may_be_alive_are_left_alone(tmp_path: Path) -> None:
-    alive, _ = killed_crawl(tmp_path / "alive", pid=os.getppid())  # pytest's parent runs
-    ours, _ = killed_crawl(tmp_path / "ours", pid=os.getpid())
-    elsewhere = tmp_path / "elsewhere"
-    gone, _ = killed_crawl(elsewhere)
+class WriterChild:
+    """The real writer process (``python -m newsarchive.warc.writer_process``), spoken to
+    over its pipes as the crawl does."""
+
+    def __init__(self, directory: Path, **settings: Any) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "newsarchive.warc.writer_process"], cwd=REPO_ROOT,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        )  # fmt: skip
+        self.pid = self.proc.pid
+        warc = WarcSettings(**{"directory": directory, "revisits": False, **settings})
+        self.recovered = self.ask(("open", warc, "crawl", [("software", "test")], {"level": "WARNING"}))
+
+    def ask(self, message: tuple[Any, ...], body: bytes = b"") -> Any:
+        self.send(message, body)
+        return self.answer()
+
+    def send(self, message: tuple[Any, ...], body: bytes = b"") -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(_frame(message) + body)
+        self.proc.stdin.flush()
+
+    def answer(self) -> Any:
+        assert self.proc.stdout is not None
+        (size,) = _LENGTH.unpack(self.proc.stdout.read(_LENGTH.size))
+        status, result = pickle.loads(self.proc.stdout.read(size))
+        assert status == "ok", result
+        return result
+
+    def archive(self, path: str) -> dict[str, Any]:
+        uri, wire, body = exchange(path)
+        return Outcome(*self.ask(("archive", uri, wire.to_fields(), None, len(body)), body)).pointer
+
+
+def unreaped(pid: int) -> bool:
+    """Whether our child ``pid`` has exited but is still a zombie, its pid taken."""
+    info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    return info is not None
+
+
+@posix_locks
+def test_a_sigkilled_writer_is_recovered_at_once_even_before_it_is_reaped(tmp_path: Path) -> None:
+    child = WriterChild(tmp_path)
+    try:
+        pointers = [child.archive(f"/page/{n}") for n in range(3)]
+        (left,) = tmp_path.glob("*.warc.gz.open")
+        assert left.name.endswith(f"-{HOST}-{child.pid}.warc.gz.open")
+        os.kill(child.pid, signal.SIGKILL)
+        recovered = finish_unfinished(tmp_path)  # no wait(): the pid is not reaped
+        os.kill(child.pid, 0)  # still there, as a zombie: a pid probe would call it alive
+        assert unreaped(child.pid)
+    finally:
+        child.proc.kill()
+        child.proc.wait()
+    final = left.with_name(left.name.removesuffix(".open"))
+    assert [r.path for r in recovered] == [final] and not left.exists()
+    assert {p["filename"] for p in pointers} == {final.name}
+    offsets = {r.offset for r in read_records(final)}
+    assert all(p["offset"] in offsets for p in pointers)
+
+
+@posix_locks
+def test_a_live_writers_file_is_left_alone_until_it_lets_go(tmp_path: Path) -> None:
+    child = WriterChild(tmp_path)
+    try:
+        child.archive("/page/0")
+        (left,) = tmp_path.glob("*.warc.gz.open")
+        assert not writer_is_gone(left)
+        assert finish_unfinished(tmp_path, grace=0.1) == [] and left.exists()
+        # a second crawl into the directory leaves it alone too, and writes its own file
+        other = Archiver(WarcSettings(directory=tmp_path, revisits=False), "crawl", [("software", "test")])
+        assert other.recovered == []
+        other.archive(*exchange("/other"), None)
+        other.close()
+        child.archive("/page/1")  # the live writer carries on undisturbed
+        assert left.exists()
+        child.proc.stdin.close()  # the crawl is gone: the writer leaves the file .open and exits
+        assert child.proc.wait(timeout=30) == 1
+    finally:
+        child.proc.kill()
+        child.proc.wait()
+    assert writer_is_gone(left)
+    (done,) = finish_unfinished(tmp_path)
+    assert [r.uri for r in read_records(done.path) if r.rec_type == "response"] == [
+        "http://example.com/page/0", "http://example.com/page/1"]
+
+
+def sqlite_side_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.endswith(("-wal", "-shm", "-journal")))
+
+
+@posix_locks
+def test_a_killed_writers_sqlite_side_files_go_at_the_next_clean_close(tmp_path: Path) -> None:
+    """SQLite needs its write-ahead log after a kill (it holds what the revisit index
+    learnt); the next crawl's clean close folds it back in and removes it."""
+    child = WriterChild(tmp_path, revisits=True)
+    try:
+        for n in range(3):
+            child.archive(f"/page/{n}")
+        assert sqlite_side_files(tmp_path) == ["revisits.sqlite3-shm", "revisits.sqlite3-wal"]
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.proc.kill()
+        child.proc.wait()
+    archiver = Archiver(WarcSettings(directory=tmp_path), "crawl", [("software", "test")])
+    assert len(archiver.recovered) == 1
+    archiver.archive(*exchange("/page/9"), None)
+    archiver.close()
+    assert sqlite_side_files(tmp_path) == []
+
+
+def test_this_process_never_recovers_the_file_it_is_writing(tmp_path: Path) -> None:
+    writing = Archiver(WarcSettings(directory=tmp_path, revisits=False), "crawl", [("software", "test")])
+    writing.archive(*exchange("/page/0"), None)
+    (current,) = tmp_path.glob("*.warc.gz.open")
+    assert current == writing.writer.current_path
+    assert not writer_is_gone(current)
+    second = Archiver(WarcSettings(directory=tmp_path, revisits=False), "crawl", [("software", "test")])
+    assert second.recovered == [] and current.exists()
+    second.close()
+    writing.archive(*exchange("/page/1"), None)
+    assert writing.close() == [current.name.removesuffix(".open")]
+
+
+def test_files_written_on_another_host_are_left_alone(tmp_path: Path) -> None:
+    gone, _ = killed_crawl(tmp_path)
+    assert writer_is_gone(gone)
     moved = gone.with_name(gone.name.replace(f"-{HOST}-", "-other.host-"))
     gone.rename(moved)
-    for path in (alive, ours, moved):
-        assert not writer_is_gone(path)
-        assert finish_unfinished(path.parent) == [] and path.exists()
+    assert not writer_is_gone(moved)
+    assert finish_unfinished(tmp_path) == [] and moved.exists()
 
 
 def test_a_file_without_a_complete_record_is_left_for_a_human(tmp_path: Path) -> None:

@@ -262,9 +262,10 @@ def test_items_whose_records_failed_are_not_exported_and_come_back_next_crawl(sa
     from conftest import run_cli
 
     out = tmp_path / "job"
-    out.mkdir()
-    (out / "warc").write_text("a file where the WARC directory should be")
-    args = ["crawl", "timesca", "--out", str(out), "-a", f"base_url={sample_site.url}", "--log-level", "INFO"]
+    blocked = tmp_path / "warc"  # `newsarchive crawl` refuses DIR/warc as a file up front; elsewhere it is found late
+    blocked.write_text("a file where the WARC directory should be")
+    args = ["crawl", "timesca", "--out", str(out), "-a", f"base_url={sample_site.url}", "--log-level", "INFO",
+            "-s", f"NEWSARCHIVE_WARC_DIR={blocked}"]
     failed = run_cli(*args)
     assert failed.returncode == 1
     assert "'finish_reason': 'warc_write_failed'" in failed.stderr
@@ -273,12 +274,12 @@ def test_items_whose_records_failed_are_not_exported_and_come_back_next_crawl(sa
     assert not items.exists() or items.read_text() == ""  # nothing exported without its record
     seen = out / "seen-urls.txt"
     assert not seen.exists() or seen.read_text().strip() == ""  # so nothing counts as done
-    (out / "warc").unlink()
+    blocked.unlink()
     again = run_cli(*args)
     assert again.returncode == 0, again.stderr[-3000:]
     exported = [json.loads(line) for line in items.read_text().splitlines()]
     assert len(exported) == len(sample_site.content)
-    assert run_cli("verify", str(out / "warc"), "--items", str(items)).returncode == 0
+    assert run_cli("verify", str(blocked), "--items", str(items)).returncode == 0
 
 
 @pytest_twisted.ensureDeferred
@@ -299,3 +300,132 @@ async def test_the_pointer_pipeline_drops_items_whose_records_failed() -> None:
     assert crawler.stats.get_value("newsarchive/warc/items_dropped") == 1
     fine = Article(url="http://example.com/b", title="B", warc={"response": written})
     assert (await pipeline.process_item(fine)).warc == {"response": written.pointer}
+
+
+# -- signals: the writer ends when the crawl says so, never of a signal to the group ----
+
+
+def test_the_writer_survives_the_groups_signals_even_while_it_starts(tmp_path: Path) -> None:
+    """The crawl spawns the writer with these signals blocked: sent before the child has
+    even loaded Python, they wait, and are then dropped as ignored."""
+    from newsarchive.warc.archiver import WarcSettings
+    from newsarchive.warc.writer_process import _LENGTH, CRAWL_SIGNALS, _blocked, _frame
+
+    with _blocked(CRAWL_SIGNALS):
+        child = subprocess.Popen([sys.executable, "-m", "newsarchive.warc.writer_process"], cwd=REPO_ROOT,
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+    try:
+        for number in CRAWL_SIGNALS:
+            os.kill(child.pid, number)
+        opened = _frame(("open", WarcSettings(directory=tmp_path), "t", [("software", "test")], {"level": "WARNING"}))
+        out, _ = child.communicate(opened + _frame(("close",)), timeout=60)
+    finally:
+        child.kill()
+        child.wait()
+    assert child.returncode == 0  # answered both, then ended as asked, not by a signal
+    (size,) = _LENGTH.unpack_from(out)
+    assert pickle.loads(out[_LENGTH.size : _LENGTH.size + size]) == ("ok", [])
+
+
+def start_crawl(out: Path, site_url: str) -> subprocess.Popen[bytes]:
+    """``newsarchive crawl`` of the sample site in its own session (process group), as
+    systemd, ``timeout`` or a container runtime start it."""
+    args = [sys.executable, "-m", "newsarchive", "crawl", "timesca", "--out", str(out),
+            "-a", f"base_url={site_url}", "--log-level", "INFO",
+            "-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS=1"]  # fmt: skip
+    return subprocess.Popen(args, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)  # fmt: skip
+
+
+def wait_for(condition: Any, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def sqlite_side_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.endswith(("-wal", "-shm", "-journal")))
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` (not our child) still runs: gone, or a zombie, is not running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+@pytest.mark.slow
+def test_sigterm_to_the_process_group_ends_the_crawl_with_a_whole_archive(sample_site: Any, tmp_path: Path) -> None:
+    """SIGTERM to the whole group (systemd, ``timeout``, a container stop) reaches the
+    writer too: it must outlive the crawl's graceful shutdown, then close, rename and
+    index the file, and leave the revisit database closed."""
+    from newsarchive.warc.coverage import read_coverage
+
+    out = tmp_path / "job"
+    proc = start_crawl(out, sample_site.url)
+    try:
+        items = out / "items.jsonl"
+        wait_for(lambda: items.exists() and items.read_bytes().count(b"\n") >= 3)
+        assert proc.poll() is None, "the crawl ended before the signal"
+        os.killpg(proc.pid, signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    log = stderr.decode()
+    assert "killed by signal" not in log and "warc_write_failed" not in log, log[-3000:]
+    warc_dir = out / "warc"
+    assert not list(warc_dir.glob("*.open"))
+    assert sqlite_side_files(warc_dir) == []
+    warcs = list(warc_dir.glob("*.warc.gz"))
+    assert warcs and tool("warcio", "check", *map(str, warcs)).returncode == 0
+    indexed = (warc_dir / "index.cdxj").read_text().splitlines()
+    assert len(indexed) == sum(1 for r in all_records(warc_dir) if r.rec_type in ("response", "revisit"))
+    coverage = read_coverage(warc_dir / "index.cdxj")
+    assert coverage is not None and set(coverage.files) == {w.name for w in warcs}
+    exported = [json.loads(line) for line in items.read_text().splitlines()]
+    assert 3 <= len(exported) < len(sample_site.content)  # cut short by the signal
+    assert all((warc_dir / item["warc"]["response"]["filename"]).exists()
+               for item in exported if "response" in item["warc"])
+
+
+@pytest.mark.slow
+def test_the_writer_of_a_sigkilled_crawl_writes_what_it_was_sent_and_ends(sample_site: Any, tmp_path: Path) -> None:
+    """Ignoring the group's signals, the writer still cannot outlive its crawl: end of
+    input ends it, with every record whole and the revisit database closed."""
+    from newsarchive.warc.recovery import complete_length, finish_unfinished, writer_is_gone
+
+    out = tmp_path / "job"
+    warc_dir = out / "warc"
+    proc = start_crawl(out, sample_site.url)
+    try:
+        def written() -> bool:  # some records on disk, so that the kill comes mid-crawl
+            try:
+                return any(f.stat().st_size > 20_000 for f in warc_dir.glob("*.warc.gz.open"))
+            except FileNotFoundError:
+                return False
+
+        wait_for(written)
+        assert proc.poll() is None, "the crawl ended before the kill"
+        (left,) = warc_dir.glob("*.warc.gz.open")
+        writer_pid = int(left.name.removesuffix(".warc.gz.open").rsplit("-", 1)[1])
+        assert writer_pid != proc.pid
+        os.kill(proc.pid, signal.SIGKILL)  # the crawl only; the writer hears nothing
+        proc.wait(timeout=30)
+        wait_for(lambda: not running(writer_pid), timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert writer_is_gone(left)
+    assert complete_length(left) == left.stat().st_size  # it was not cut short mid-record
+    assert sqlite_side_files(warc_dir) == []
+    (done,) = finish_unfinished(warc_dir)
+    assert done.cut_bytes == 0

@@ -1,7 +1,9 @@
 """``newsarchive index ARCHIVE...``: rebuild the sorted CDXJ index beside WARC files.
 
 Directories first get their killed crawls' ``.open`` files finished (see
-:mod:`newsarchive.warc.recovery`), so the rebuilt index covers those records too.
+:mod:`newsarchive.warc.recovery`), so the rebuilt index covers those records too. Each
+index gets its manifest, ``INDEX.files`` (:mod:`newsarchive.warc.coverage`): replay
+trusts an index only for the files it lists at their current size.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from newsarchive.warc.recovery import finish_unfinished
 
 HELP = (
     f"rebuild sorted CDXJ indexes (pywb format): DIR/{INDEX_NAME} for a directory, "
-    "FILE.cdxj for a WARC/ARC file"
+    "FILE.cdxj for a WARC/ARC file, each with a .files manifest of what it covers"
 )
 
 

@@ -2,7 +2,7 @@
 
 Names are stable (users filter items and stats on them): ``http_404``, ``http_503``,
 ``timeout``, ``data_loss``, ``redirect_loop``, ``offsite_redirect``, ``robots_txt``,
-``refused_scheme``, ``dns``, ``connection_refused``, ``connection_lost``, ``url_too_long``, or the
+``refused_scheme``, ``too_large``, ``dns``, ``connection_refused``, ``connection_lost``, ``url_too_long``, or the
 exception's class name for anything else.
 """
 
@@ -32,6 +32,8 @@ def failure_reason(failure: Failure) -> str:
             return "robots_txt"
         if message.startswith("refused a "):
             return "refused_scheme"
+        if "DOWNLOAD_MAXSIZE" in message or "maxsize" in message:
+            return "too_large"
         return "ignored"
     if failure.check(net.TimeoutError, net.TCPTimedOutError):
         return "timeout"
@@ -40,6 +42,8 @@ def failure_reason(failure: Failure) -> str:
     if failure.check(net.ConnectionRefusedError):
         return "connection_refused"
     name = failure.type.__name__ if failure.type else "error"
+    if name == "CancelledError" and "maxsize" in str(failure.value).lower():
+        return "too_large"
     if "DataLoss" in name or name == "PotentialDataLoss":
         return "data_loss"
     if name in ("ConnectionLost", "ConnectionDone", "ResponseNeverReceived", "ResponseFailed"):

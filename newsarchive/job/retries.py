@@ -18,15 +18,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
 
+from newsarchive.atomic import AtomicFile
 from newsarchive.dedupe import canonical_url
-from newsarchive.job.state_file import fsync_directory
 
 logger = logging.getLogger(__name__)
 
@@ -177,18 +176,10 @@ class RetryLedger:
             self._compact(path)
 
     def _compact(self, path: Path) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                for entry in self.entries.values():
-                    fh.write(json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        fsync_directory(path.parent)
+        with AtomicFile(path) as out:
+            for entry in self.entries.values():
+                out.write(json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True) + "\n")
+            out.commit()
 
     def _append(self, record: dict[str, Any]) -> None:
         if self.path is None:

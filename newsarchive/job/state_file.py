@@ -12,9 +12,10 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from newsarchive.atomic import AtomicFile
 
 logger = logging.getLogger(__name__)
 
@@ -31,24 +32,11 @@ def _checksum(data: Any) -> str:
 
 
 def write_state(path: str | os.PathLike[str], data: dict[str, Any], *, durable: bool = True) -> None:
-    """Replace ``path`` with ``data`` atomically (``durable``: fsync file and directory)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Replace ``path`` with ``data`` atomically (``durable``: the rename is synced too)."""
     body = {"format": FORMAT, "data": data, "sha256": _checksum(data)}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(body, fh, ensure_ascii=False, sort_keys=True)
-            fh.write("\n")
-            fh.flush()
-            if durable:
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if durable:
-        fsync_directory(path.parent)
+    with AtomicFile(path) as out:
+        out.write(json.dumps(body, ensure_ascii=False, sort_keys=True) + "\n")
+        out.commit(sync_directory=durable)
 
 
 def read_state(path: str | os.PathLike[str]) -> dict[str, Any] | None:
@@ -72,19 +60,3 @@ def read_state(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     if body.get("sha256") != _checksum(body["data"]):
         raise StateDamaged(f"{path}: checksum mismatch (damaged or edited)")
     return body["data"]
-
-
-def fsync_directory(directory: Path) -> None:
-    """Make a rename in ``directory`` durable (POSIX; a no-op where directories can't be opened)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -9,6 +9,10 @@ Modules (import what you need; this package imports nothing heavy on purpose):
 - ``records``         WARC record headers and block bytes (digests included)
 - ``writer``          file naming, per-record gzip, ``.open`` -> rename, rollover
 - ``recovery``        finishing the ``.open`` files a killed crawl left behind
+- ``locks``           ``flock`` locks: a dead writer's file, index updates between processes
 - ``revisits``        payload-digest deduplication across crawls into one directory
 - ``index`` / ``reader``  CDXJ indexing and robust reading
+- ``coverage``        the ``index.cdxj.files`` manifest: which files an index covers, whole
+- ``healing``         merging finished files an index lacks, when a crawl opens the directory
+- ``atomic``          files replaced whole (temporary file, fsync, rename)
 """

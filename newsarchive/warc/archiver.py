@@ -6,7 +6,9 @@ or in the crawl process itself. For each exchange it builds a ``response`` (or
 ``revisit``) record and a ``request`` record tied by ``WARC-Concurrent-To``, writes both
 through :class:`~newsarchive.warc.writer.WarcWriter`, remembers the payload for later
 revisits, and keeps the record's CDXJ line; when a file closes, its lines are merged
-into ``index.cdxj`` beside it, without reading the file back.
+into ``index.cdxj`` beside it, without reading the file back. Opening a directory, it
+first finishes the files a killed crawl left ``.open`` and merges into the index any
+finished file the index does not cover (:mod:`newsarchive.warc.healing`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsarchive.warc.healing import heal_index
 from newsarchive.warc.index import INDEX_NAME, cdxj_line, cdxj_lines, merge_into_index
 from newsarchive.warc.records import (
     check_algorithm,
@@ -143,6 +146,7 @@ class Archiver:
         self._index_reread: set[str] = set()  # files with records the indexer must read back
         # files a killed crawl left .open: finished and indexed before anything is written
         self.recovered = [r.path.name for r in finish_unfinished(settings.directory, self._add_to_index)]
+        self.healed: list[str] = self._heal_index()  # finished files the index lacked, now merged
         self.writer = WarcWriter(
             settings.directory,
             prefix,
@@ -203,9 +207,13 @@ class Archiver:
         return closed
 
     def abandon(self) -> None:
-        """The crawl died: keep what the revisit index learnt, leave the file ``.open``."""
-        if self.revisits is not None:
-            self.revisits.close()
+        """The crawl died: keep what the revisit index learnt, leave the file ``.open``
+        (closed and unlocked, as a dying process leaves it) for the next crawl to finish."""
+        try:
+            if self.revisits is not None:
+                self.revisits.close()
+        finally:
+            self.writer.abandon()
 
     # -- index -------------------------------------------------------------------------
 
@@ -220,6 +228,16 @@ class Archiver:
             header_lines=wire.header_lines, payload_digest=payload_digest,
             offset=where.offset, length=where.length, filename=where.filename,
         ))  # fmt: skip
+
+    def _heal_index(self) -> list[str]:
+        if not self.settings.index:
+            return []
+        try:
+            return heal_index(self.settings.directory)
+        except Exception:  # the records are safe; an index can be rebuilt at any time
+            logger.exception("Could not bring %s up to date; rebuild it with `newsarchive index`",
+                             self.settings.directory / INDEX_NAME)
+            return []
 
     def _file_closed(self, path: Path) -> None:
         self._closed.append(path.name)

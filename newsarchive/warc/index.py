@@ -6,6 +6,11 @@ the mime ``warc/revisit``). We reuse ``cdxj_indexer``'s field logic, pairing and
 and only replace the record loop: it reports damaged records (file and offset) and keeps
 going where ``cdxj-indexer`` stops, survives brotli bodies, and computes missing payload
 digests from the payload (``cdxj-indexer --post-append`` hashes an already-read stream).
+
+Every index written here gets a manifest beside it, ``INDEX.files``, saying which files
+it covers at which size (:mod:`newsarchive.warc.coverage`); both are replaced together
+under a lock on their directory (:func:`~newsarchive.warc.locks.directory_lock`), so two
+processes updating one index never lose each other's lines.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +32,9 @@ from typing import Any
 from warcio.timeutils import iso_date_to_timestamp
 
 from newsarchive.progress import Progress, counted
+from newsarchive.atomic import AtomicFile
+from newsarchive.warc.coverage import Coverage, Covered, carried_over, filename_of, read_coverage, size_in, start_coverage
+from newsarchive.warc.locks import directory_lock
 from newsarchive.warc.reader import Damage, DamageHandler, RecordReader, iter_archive_paths
 
 logger = logging.getLogger(__name__)
@@ -182,24 +191,54 @@ def write_index(
 ) -> int:
     """Write the sorted CDXJ index of ``warc_paths`` (files or directories) to ``index_path``.
 
-    Sorting spills to temporary files past 32 MB, so memory stays flat; the index is
-    written beside and renamed into place, so readers never see half an index. Returns
-    the number of lines written. ``progress`` is told each file and line as it goes.
+    Sorting spills to temporary files past 32 MB, so memory stays flat; the index and
+    its manifest are written beside and renamed into place, so readers never see half
+    an index. Returns the number of lines written. ``progress`` is told each file and
+    line as it goes.
     """
+    index_path = Path(index_path)
+    with _build_index(warc_paths, index_path, on_damage, progress) as (out, coverage, lines):
+        with directory_lock(index_path.parent):  # only for the renames: a rebuild takes long
+            _commit(out, coverage, index_path)
+    return lines
+
+
+@contextlib.contextmanager
+def _build_index(
+    warc_paths: Iterable[str | os.PathLike[str]],
+    index_path: Path,
+    on_damage: DamageHandler | None,
+    progress: Progress | None,
+) -> Iterator[tuple[AtomicFile, Coverage, int]]:
+    """The sorted index of ``warc_paths``, written and fsynced beside ``index_path`` but
+    not yet in place, with its manifest and line count. Discarded unless committed."""
     from cdxj_indexer.main import SortingWriter
 
-    index_path = Path(index_path)
     index_dir = index_path.parent
-    with _replacing(index_path) as out:
-        counter = _CountingWriter(out)
+    with AtomicFile(index_path) as out:
+        counter = _CountingWriter(out.file)
         sorter = SortingWriter(counter)
+        files: dict[str, Covered] = {}
         for number, warc in enumerate(iter_archive_paths(warc_paths), 1):
             name = index_filename(warc, index_dir)
+            size = warc.stat().st_size  # before reading: what the lines describe
+            written = files[name].lines if name in files else 0  # (a file given twice)
             lines = cdxj_lines(warc, filename=name, on_damage=on_damage)
             for line in counted(lines, progress, f"indexing file {number}, {name}"):
                 sorter.write(line)
+                written += 1
+            files[name] = Covered(size, written)
         sorter.flush()
-    return counter.lines
+        yield out, Coverage(files, out.finish()), counter.lines
+
+
+def _commit(out: AtomicFile, coverage: Coverage, index_path: Path) -> None:
+    """Put an index and its manifest in place: both fsynced first, the index renamed
+    first. A crash between the two renames leaves a manifest that no longer matches
+    the index, which readers detect (see :mod:`newsarchive.warc.coverage`)."""
+    with start_coverage(index_path, coverage) as manifest:
+        out.commit(sync_directory=False)  # the manifest's rename syncs both
+        manifest.commit()
 
 
 def add_to_index(
@@ -233,28 +272,65 @@ def merge_into_index(
 
     The WARC writer knows every line when it writes a record, so closing a file costs no
     re-read. Without an index yet, the other WARC files of the directory are indexed
-    first, so the result always covers the whole directory.
+    first, so the result always covers the whole directory. The manifest is updated in
+    the same step: the merged files at their current size, the others as the manifest
+    had them (checked line by line on the way through when the manifest was not written
+    with this very index, or there was none).
     """
     index_path = Path(index_path)
+    index_dir = index_path.parent
     new_lines = sorted(line for lines in lines_by_file.values() for line in lines)
-    markers = tuple(f'"filename": {json.dumps(name)}' for name in lines_by_file)
-    if not index_path.exists():
-        others = [
-            p for p in iter_archive_paths([index_path.parent])
-            if index_filename(p, index_path.parent) not in lines_by_file
-        ]
-        if others:
-            write_index(others, index_path, on_damage=on_damage)
-    with contextlib.ExitStack() as stack:
-        old: Iterable[str] = ()
-        if index_path.exists():
-            old_file = stack.enter_context(open(index_path, encoding="utf-8", newline="\n"))
-            old = (line for line in old_file if not any(m in line for m in markers))
-        out = stack.enter_context(_replacing(index_path))
-        counter = _CountingWriter(out)
-        for line in heapq.merge(old, new_lines):
-            counter.write(line)
+    with directory_lock(index_dir):
+        if not index_path.exists():
+            others = [
+                p for p in iter_archive_paths([index_dir])
+                if index_filename(p, index_dir) not in lines_by_file
+            ]
+            if others:
+                with _build_index(others, index_path, on_damage, None) as (built, coverage, _):
+                    _commit(built, coverage, index_path)
+        previous = read_coverage(index_path) if index_path.exists() else None
+        # A manifest written with this very index is taken at its word (replay checks
+        # line counts anyway); any other, or none, is checked line by line on the way.
+        trusted = previous is not None and previous.index_size == index_path.stat().st_size
+        kept: Counter[str] = Counter()
+        with contextlib.ExitStack() as stack:
+            old: Iterable[str] = ()
+            if index_path.exists():
+                old_file = stack.enter_context(open(index_path, encoding="utf-8", newline="\n"))
+                old = _other_files(old_file, lines_by_file) if trusted else _kept_lines(old_file, lines_by_file, kept)
+            out = stack.enter_context(AtomicFile(index_path))
+            counter = _CountingWriter(out.file)
+            for line in heapq.merge(old, new_lines):
+                counter.write(line)
+            size_of = size_in(index_dir)
+            if trusted and previous is not None:
+                files = {name: entry for name, entry in previous.files.items() if name not in lines_by_file}
+            else:
+                files = carried_over(kept, previous, size_of)
+            for name, lines in lines_by_file.items():
+                size = size_of(name)
+                if size is not None:
+                    files[name] = Covered(size, len(lines))
+            _commit(out, Coverage(files, out.finish()), index_path)
     return counter.lines
+
+
+def _other_files(lines: Iterable[str], replaced: dict[str, list[str]]) -> Iterator[str]:
+    """The lines of files not being replaced (a substring test: the fast way)."""
+    markers = tuple(f'"filename": {json.dumps(name)}' for name in replaced)
+    return (line for line in lines if not any(m in line for m in markers))
+
+
+def _kept_lines(lines: Iterable[str], replaced: dict[str, list[str]], counts: Counter[str]) -> Iterator[str]:
+    """The lines of files not being replaced, counted per file on the way."""
+    for line in lines:
+        name = filename_of(line)
+        if name in replaced:
+            continue
+        if name is not None:
+            counts[name] += 1
+        yield line
 
 
 def cdxj_line(
@@ -301,21 +377,6 @@ def _header(lines: Sequence[bytes], name: bytes) -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def _replacing(path: Path) -> Iterator[Any]:
-    """Write a file beside ``path`` and rename it into place: readers never see half of it,
-    and two writers never share a temporary file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            yield out
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def index_archives(
     paths: Sequence[str | os.PathLike[str]],
     *,
@@ -323,7 +384,8 @@ def index_archives(
     progress: Progress | None = None,
 ) -> list[tuple[Path, int]]:
     """Rebuild indexes beside the archives: ``DIR/index.cdxj`` per directory, ``FILE.cdxj``
-    per WARC file given directly. Returns (index path, lines) for each index written."""
+    per WARC file given directly, each with its manifest. Returns (index path, lines)
+    for each index written."""
     written: list[tuple[Path, int]] = []
     for raw in paths:
         path = Path(raw)

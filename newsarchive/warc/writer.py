@@ -6,6 +6,10 @@ leaves every completed record readable in the ``.open`` file; the rename on clos
 tools (and people) which files are complete. Names follow the Heritrix convention,
 ``{prefix}-{timestamp}-{serial:05d}-{hostname}-{pid}.warc.gz``, so files from several
 crawls and machines can share a directory without colliding.
+
+While a file is ``.open`` its writer holds an exclusive ``flock`` on it (see
+:mod:`newsarchive.warc.locks`): the kernel drops it when the writer dies, however it
+dies, so recovery can tell a dead writer's file from a live one's at once.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from newsarchive.atomic import fsync_directory
+from newsarchive.warc.locks import lock_file
 from newsarchive.warc.records import WarcRecord, warcinfo_record
 
 try:  # ISA-L: the same gzip format, about five times less CPU than zlib at a similar size
@@ -34,6 +40,30 @@ OPEN_SUFFIX = ".open"
 WARC_SUFFIX = ".warc.gz"
 DEFAULT_MAX_SIZE = 1_000_000_000
 _WHOLE = 1 << 20  # records up to this size are compressed in one call, larger ones streamed
+# POSIX renames an open file; the writer renames while it still holds the file's lock,
+# so no recovery can take the file between the writer's last write and its rename.
+_RENAME_WHILE_OPEN = os.name == "posix"
+_being_written: set[tuple[int, int]] = set()  # (device, inode) of this process's .open files
+
+
+def being_written_here(path: Path) -> bool:
+    """Whether ``path`` is a ``.open`` file a writer of this process is writing.
+
+    Locks already keep recovery off live files; this also covers file systems where
+    ``flock`` is emulated with per-process POSIX locks (NFS): there a process's own
+    second ``open()`` of its file would get the lock, and closing it would even drop
+    the writer's, so recovery asks this before it opens a file at all.
+    """
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) in _being_written
+
+
+def _file_key(fh: BinaryIO) -> tuple[int, int]:
+    st = os.fstat(fh.fileno())
+    return (st.st_dev, st.st_ino)
 
 
 @dataclass(frozen=True)
@@ -90,6 +120,7 @@ class WarcWriter:
         self._path: Path | None = None  # final name; the file is ``_path + .open`` meanwhile
         self._size = 0
         self._warcinfo_id = ""
+        self._key = (0, 0)  # (device, inode) of the .open file
         self.closed_files: list[Path] = []
 
     @property
@@ -120,19 +151,37 @@ class WarcWriter:
             return None
         fh, path, self._fh, self._path = self._fh, self._path, None, None
         open_path = path.with_name(path.name + OPEN_SUFFIX)
+        renamed = False
         try:
             os.fsync(fh.fileno())
+            if path.exists():  # never clobber; keep the .open file for a human to sort out
+                logger.error("Not renaming %s: %s already exists", open_path, path)
+                return None
+            if _RENAME_WHILE_OPEN:
+                os.rename(open_path, path)
+                renamed = True
         finally:
-            fh.close()
-        if path.exists():  # never clobber; keep the .open file for a human to sort out
-            logger.error("Not renaming %s: %s already exists", open_path, path)
-            return None
-        os.rename(open_path, path)
+            _being_written.discard(self._key)
+            fh.close()  # releases the lock
+        if not renamed:
+            os.rename(open_path, path)
+        fsync_directory(self.directory)
         self.closed_files.append(path)
         logger.info("Closed WARC file %s (%d bytes)", path, self._size)
         if self.on_close is not None:
             self.on_close(path)
         return path
+
+    def abandon(self) -> Path | None:
+        """Stop without finishing, as a killed writer would: the file stays ``.open``
+        (every record in it whole) and its lock is released, so the next crawl into the
+        directory finishes it. Returns the ``.open`` file left, if any."""
+        left = self.current_path
+        fh, self._fh, self._path = self._fh, None, None
+        if fh is not None:
+            _being_written.discard(self._key)
+            fh.close()
+        return left
 
     # -- internals -------------------------------------------------------------------
 
@@ -156,6 +205,12 @@ class WarcWriter:
             except FileExistsError:
                 continue
             break
+        # Locked before anything is written. Waiting is right: a recovery that opened the
+        # new, empty file in the instant before holds the lock only to find it empty.
+        if lock_file(fh.fileno(), wait=True) is None:
+            logger.debug("No file locks here; recovery falls back to checking the writer's pid")
+        self._key = _file_key(fh)
+        _being_written.add(self._key)
         self._fh, self._path, self._size = fh, path, 0
         info = warcinfo_record(name, self.info, self.digest)
         self._warcinfo_id = info.record_id

@@ -15,6 +15,16 @@ sent, keeps the revisit index, and leaves the file ``.open`` as any killed write
 A child that leaves a message unanswered for ``NEWSARCHIVE_WARC_WRITER_TIMEOUT`` seconds
 (a hung disk, a stopped process) is killed, so the crawl fails instead of hanging.
 
+Signals: the child ignores SIGINT, SIGTERM and SIGHUP (:data:`CRAWL_SIGNALS`). They come
+to the whole process group (Ctrl-C, a closed terminal, ``kill -TERM -PGID``, systemd,
+``timeout``, a container stop), and the writer must not die before the crawl has shut
+down and sent ``close``; its end is decided by the crawl, through its stdin, however the
+crawl ends: ``close`` after a graceful shutdown, end of input when the crawl dies (even
+of SIGKILL or SIGHUP), so it cannot outlive the crawl. The crawl blocks these signals
+while it spawns the child, so the child is safe from its first instruction, before its
+imports are done. Other signals keep their default: SIGKILL ends it at once, as does
+SIGQUIT, the "quit now" key.
+
     parent -> child: ("open", WarcSettings, prefix, info, logging settings)
                      ("archive", uri, WireExchange fields, truncated, body_length) + body
                      ("close",)
@@ -25,6 +35,7 @@ A child that leaves a message unanswered for ``NEWSARCHIVE_WARC_WRITER_TIMEOUT``
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import os
 import pickle
@@ -32,6 +43,7 @@ import signal
 import struct
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -46,6 +58,11 @@ logger = logging.getLogger(__name__)
 
 _LENGTH = struct.Struct(">Q")
 _SLICE = 1 << 20  # at most this much is handed to the pipe's buffer at a time
+CRAWL_SIGNALS = frozenset(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+"""Signals the writer ignores: they end the crawl (gracefully, or not), which then ends
+the writer through its stdin (see the module doc)."""
 
 
 class WriterProcessError(RuntimeError):
@@ -116,7 +133,8 @@ class WriterProcess(ProcessProtocol):
         here = str(Path(__file__).resolve().parents[2])  # the newsarchive checkout or site-packages
         env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
         argv = [sys.executable, "-m", "newsarchive.warc.writer_process"]
-        process = reactor.spawnProcess(protocol, sys.executable, argv, env=env, childFDs={0: "w", 1: "r", 2: 2})
+        with _blocked(CRAWL_SIGNALS):  # inherited by the child until it ignores them
+            process = reactor.spawnProcess(protocol, sys.executable, argv, env=env, childFDs={0: "w", 1: "r", 2: 2})
         protocol.pid = process.pid
         opened = protocol._send(("open", settings, prefix, info, log))
         return protocol, opened
@@ -182,6 +200,31 @@ class WriterProcess(ProcessProtocol):
             self.backlog -= size
             d.errback(WriterProcessError(self._gone))
         self.ended.callback(None)
+
+
+@contextlib.contextmanager
+def _blocked(signals: frozenset[int]) -> Iterator[None]:
+    """Block ``signals`` in this thread for the block (POSIX). A child started meanwhile
+    inherits the mask, so one sent to the process group before the child has set its
+    handlers waits, and is then discarded as ignored, instead of killing it. Signals
+    that come to the crawl meanwhile are delivered when the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def ignore_crawl_signals() -> None:
+    """What the writer does first: ignore :data:`CRAWL_SIGNALS`, then unblock them
+    (blocked by the crawl while spawning it; ones already pending are dropped)."""
+    for number in CRAWL_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, CRAWL_SIGNALS)
 
 
 def log_settings(settings: Any) -> dict[str, Any]:
@@ -286,6 +329,7 @@ def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
 def serve(requests: BinaryIO, answers: BinaryIO) -> int:
     """Answer the crawl's messages until ``close`` or end of input; returns an exit code."""
     archiver: Archiver | None = None
+    answering = True
     while True:
         head = _read_exactly(requests, _LENGTH.size)
         message = None if head is None else _read_exactly(requests, _LENGTH.unpack(head)[0])
@@ -317,16 +361,19 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> int:
         except Exception as exc:
             logger.exception("WARC writer failed on %r", kind)
             answer = ("error", f"{type(exc).__name__}: {exc}")
-        answers.write(_frame(answer))
-        answers.flush()
+        if answering:
+            try:
+                answers.write(_frame(answer))
+                answers.flush()
+            except BrokenPipeError:  # the crawl is gone: write what it sent, until input ends
+                logger.warning("The crawl stopped reading answers; writing what it sent")
+                answering = False
         if kind == "close":
             return 0
 
 
 def main() -> None:
-    # Ctrl-C reaches the whole process group: the crawl shuts down cleanly and then
-    # sends ``close``, so the writer must not die first.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_crawl_signals()  # see the module doc: the crawl, through stdin, ends the writer
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print must not corrupt the answers
     _configure_logging({})
@@ -334,7 +381,8 @@ def main() -> None:
     # Everything is written, closed and answered: skip the interpreter's slow tear-down
     # (tens of milliseconds the crawl would otherwise wait for at its end).
     logging.shutdown()
-    answers.close()
+    with contextlib.suppress(BrokenPipeError):  # the crawl may be gone
+        answers.close()
     os._exit(code)
 
 
