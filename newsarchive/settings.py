@@ -48,6 +48,8 @@ DOWNLOAD_HANDLERS = {
 DOWNLOADER_MIDDLEWARES = {
     # article redirects to other hosts fail visibly (an errback), not silently
     "newsarchive.job.redirects.OffsiteRedirectMiddleware": 55,
+    # pages whose declared charset is wrong or missing are decoded as what they are
+    "newsarchive.charset.CharsetRepairMiddleware": 580,
     "newsarchive.warc.capture.WarcCaptureMiddleware": 950,
 }
 NEWSARCHIVE_WARC_ENABLED = True
