@@ -114,9 +114,9 @@ class ListingSpider(scrapy.Spider):
     @property
     def job_state(self) -> JobState:
         """The job's walks and failed articles (set by the extension; else memory only)."""
-        job = getattr(self, "job", None)
+        job: JobState | None = getattr(self, "_job_state", None)
         if job is None:
-            job = self.job = JobState.in_memory(self.crawler)
+            job = self._job_state = JobState.of(self.crawler)
         return job
 
     async def start(self) -> AsyncIterator[Any]:

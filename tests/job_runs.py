@@ -63,13 +63,18 @@ def run_crawl_cli(args: list[str], *, stop_when: Callable[[str, int], bool] | No
 
     reader = threading.Thread(target=read_log, daemon=True)
     reader.start()
+    out: list[str] = []
+    stdout_reader = threading.Thread(target=lambda: out.append(proc.stdout.read() if proc.stdout else ""), daemon=True)
+    stdout_reader.start()  # (not communicate(): it would read stderr too, racing read_log for lines)
     try:
-        stdout, _ = proc.communicate(timeout=timeout)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         raise AssertionError("crawl hung:\n" + "\n".join(log[-40:])) from None
     reader.join(10)
+    stdout_reader.join(10)
+    stdout = out[0] if out else ""
     # No waiting for a SIGKILLed writer to be gone: the next run must cope with a dead
     # writer that is not reaped yet (its lock on the .open file is released at death).
     return Run(proc.returncode, stdout, log, stopped.is_set())

@@ -157,3 +157,19 @@ def test_an_article_that_fails_is_retried_by_the_next_run_and_then_archived(tmp_
         site.reset_hits()
         third = run_crawl_cli(args)
         assert third.status == 0 and spec.path not in site.hits
+
+
+def test_scrapy_crawl_with_the_same_settings_resumes_too(tmp_path: Path) -> None:
+    out = tmp_path / "job"
+    with SampleSite(articles=120) as site:
+        args = [sys.executable, "-m", "scrapy", "crawl", "timesca", "-a", f"base_url={site.url}",
+                "-o", f"{out / 'items.jsonl'}:jsonlines",
+                "-s", f"NEWSARCHIVE_SEEN_FILE={out / 'seen-urls.txt'}",
+                "-s", f"NEWSARCHIVE_WARC_DIR={out / 'warc'}", "-s", "LOG_LEVEL=DEBUG"]
+        killed = run_crawl_cli(args, stop_when=count_lines("Scraped from <200", 30))
+        assert killed.stopped
+        assert (out / "listing-state.json").is_file()
+        again = run_crawl_cli(args)
+        assert again.status == 0, again.stderr[-3000:]
+        assert "Resuming the unfinished listing walk" in again.stderr
+        assert_job_complete(out, site, [killed, again])

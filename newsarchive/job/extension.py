@@ -45,7 +45,7 @@ def job_paths(settings: Any) -> tuple[Path | None, Path | None]:
 
 
 class JobState:
-    """Listing walks and failed articles of one crawl; the spider finds it as ``spider.job``."""
+    """Listing walks and failed articles of one crawl; a spider finds it with :meth:`of`."""
 
     def __init__(self, crawler: Crawler, walks: ListingWalks, retries: RetryLedger) -> None:
         self.crawler = crawler
@@ -70,12 +70,24 @@ class JobState:
         return job
 
     @classmethod
+    def of(cls, crawler: Crawler) -> JobState:
+        """The crawl's job state: the enabled extension, else a memory-only one.
+
+        Looked up through the crawler rather than set on the spider at ``spider_opened``,
+        since a spider's ``start()`` may be iterated before that signal is sent.
+        """
+        extensions = getattr(getattr(crawler, "extensions", None), "middlewares", ())
+        for extension in extensions:
+            if isinstance(extension, cls):
+                return extension
+        return cls.in_memory(crawler)
+
+    @classmethod
     def in_memory(cls, crawler: Crawler) -> JobState:
         """State for a spider run without the extension: nothing persisted."""
         return cls(crawler, ListingWalks(), RetryLedger())
 
     def spider_opened(self, spider: Any) -> None:
-        spider.job = self
         if self.retries.path is not None:
             self._catch_up_with_feeds(spider)
         if self.walks.damaged:
