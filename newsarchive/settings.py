@@ -60,6 +60,9 @@ NEWSARCHIVE_WARC_REVISITS = True
 # Records are built and written by a writer process, on another core; items wait in
 # WarcPointerPipeline until the records they point at are on disk.
 NEWSARCHIVE_WARC_WRITER_PROCESS = True
+# Request records never hold proxy credentials (Proxy-Authorization is always redacted);
+# these request headers are redacted too. [] keeps them all (but the proxy's).
+NEWSARCHIVE_WARC_REDACT_HEADERS = ["Authorization", "Cookie"]
 
 # Learns text repeated across most pages (ticker, header date, labels) for BoilerplatePipeline;
 # after HttpErrorMiddleware (50) so error pages are not learned from.

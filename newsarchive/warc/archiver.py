@@ -9,6 +9,10 @@ revisits, and keeps the record's CDXJ line; when a file closes, its lines are me
 into ``index.cdxj`` beside it, without reading the file back. Opening a directory, it
 first finishes the files a killed crawl left ``.open`` and merges into the index any
 finished file the index does not cover (:mod:`newsarchive.warc.healing`).
+
+Secrets stop here (:mod:`newsarchive.warc.redaction`): every request record is redacted
+(``Proxy-Authorization`` always, ``NEWSARCHIVE_WARC_REDACT_HEADERS`` besides), userinfo
+is removed from target URIs, and each file's warcinfo says what was redacted.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsarchive.warc.healing import heal_index
 from newsarchive.warc.index import INDEX_NAME, cdxj_line, cdxj_lines, merge_into_index
+from newsarchive.warc.redaction import DEFAULT_REDACTED, RequestRedactor, header_names, scrub_text, strip_userinfo
 from newsarchive.warc.records import (
     check_algorithm,
     digest,
@@ -53,7 +58,8 @@ class WireExchange:
     :mod:`newsarchive.warc.handler`)."""
 
     sent: bytes
-    """The request exactly as written to the socket: request line, headers, body."""
+    """The request exactly as written to the socket: request line, headers, body
+    (credentials included: the :class:`Archiver` redacts it before it is stored)."""
     sent_at: datetime
     """When its first byte was written (UTC)."""
     status_line: bytes
@@ -90,8 +96,12 @@ class WarcSettings:
     writer_process: bool = True
     backlog: int = 32 * 1024 * 1024
     writer_timeout: float = 300.0  # seconds the writer process may leave a message unanswered
+    redact_headers: tuple[str, ...] = DEFAULT_REDACTED
+    """Request headers whose values are not archived, besides ``Proxy-Authorization``
+    (always redacted, see :mod:`newsarchive.warc.redaction`)."""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "redact_headers", header_names(self.redact_headers))
         if self.max_size <= 0:
             raise ValueError(f"NEWSARCHIVE_WARC_MAX_SIZE must be positive, got {self.max_size}")
         if self.writer_timeout < 0:
@@ -119,7 +129,12 @@ class WarcSettings:
             writer_process=settings.getbool("NEWSARCHIVE_WARC_WRITER_PROCESS", True) and os.name == "posix",
             backlog=settings.getint("NEWSARCHIVE_WARC_BACKLOG", 32 * 1024 * 1024),
             writer_timeout=settings.getfloat("NEWSARCHIVE_WARC_WRITER_TIMEOUT", 300.0),
+            redact_headers=header_names(_default_if_none(settings.get("NEWSARCHIVE_WARC_REDACT_HEADERS"), DEFAULT_REDACTED)),
         )
+
+
+def _default_if_none(value: Any, default: Any) -> Any:
+    return default if value is None else value
 
 
 @dataclass
@@ -131,9 +146,10 @@ class Outcome:
     truncated: str | None
     written: int  # compressed bytes of both records
     closed_files: list[str] = field(default_factory=list)  # files finished meanwhile
+    redacted: list[str] = field(default_factory=list)  # request headers redacted (one per occurrence)
 
     def to_fields(self) -> tuple[Any, ...]:
-        return (self.pointer, self.rec_type, self.truncated, self.written, self.closed_files)
+        return (self.pointer, self.rec_type, self.truncated, self.written, self.closed_files, self.redacted)
 
 
 class Archiver:
@@ -147,6 +163,9 @@ class Archiver:
         # files a killed crawl left .open: finished and indexed before anything is written
         self.recovered = [r.path.name for r in finish_unfinished(settings.directory, self._add_to_index)]
         self.healed: list[str] = self._heal_index()  # finished files the index lacked, now merged
+        self.redactor = RequestRedactor(settings.redact_headers)
+        # No URL credentials in any warcinfo value, and the redactions declared in every file.
+        info = [(name, scrub_text(str(value))) for name, value in info] + self.redactor.info()
         self.writer = WarcWriter(
             settings.directory,
             prefix,
@@ -161,6 +180,8 @@ class Archiver:
     def archive(self, uri: str, wire: WireExchange, body: bytes, truncated: str | None) -> Outcome:
         """Write the records of one exchange; the pointer names its response record."""
         s = self.settings
+        uri = strip_userinfo(uri)
+        sent, redacted = self.redactor.redact(wire.sent)
         date = warc_date(wire.sent_at)
         head = response_head(wire.status_line, wire.header_lines, len(body))
         payload_digest = digest([body], s.digest)
@@ -178,7 +199,7 @@ class Archiver:
                 ip_address=wire.peer_ip, truncated=truncated, payload_digest=payload_digest,
             )  # fmt: skip
         req = request_record(
-            target_uri=uri, date=date, sent=wire.sent, algorithm=s.digest,
+            target_uri=uri, date=date, sent=sent, algorithm=s.digest,
             concurrent_to=response.record_id, ip_address=wire.peer_ip,
         )  # fmt: skip
         locations = self.writer.write([response, req])
@@ -191,7 +212,7 @@ class Archiver:
         elif dedupe:
             self._remember(payload_digest, Original(response.record_id, uri, date, where.filename, where.offset, where.length))
         closed, self._closed = self._closed, []
-        return Outcome(pointer, response.rec_type, truncated, sum(loc.length for loc in locations), closed)
+        return Outcome(pointer, response.rec_type, truncated, sum(loc.length for loc in locations), closed, redacted)
 
     def close(self) -> list[str]:
         """Finish the current file (renamed, indexed) and the revisit index.

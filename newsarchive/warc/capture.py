@@ -7,7 +7,9 @@ which writes a ``response`` (or ``revisit``) record and a ``request`` record, an
 ``response.meta[WARC_META]`` points at the response record (see
 :mod:`newsarchive.provenance`).
 Responses that did not come off the wire now (HTTP cache hits, other schemes) are not
-archived and carry no pointer.
+archived and carry no pointer. Request records are redacted by the archiver
+(:mod:`newsarchive.warc.redaction`: ``Proxy-Authorization`` always, the
+``NEWSARCHIVE_WARC_REDACT_HEADERS`` besides); ``newsarchive/warc/redacted/NAME`` counts them.
 
 The archiver runs in a writer process by default (:mod:`newsarchive.warc.writer_process`),
 so hashing, gzip and indexing use another core instead of the crawl's one thread;
@@ -35,6 +37,7 @@ from scrapy.utils.misc import load_object
 from newsarchive.fetch_time import FETCHED_AT_META
 from newsarchive.provenance import WARC_META, PendingPointer, WarcPointerPipeline
 from newsarchive.warc.archiver import HANDLER_PATH, WIRE_META, Archiver, Outcome, WarcSettings, WireExchange
+from newsarchive.warc.redaction import policy
 from newsarchive.warc.writer_process import WriterProcess, log_settings
 
 if TYPE_CHECKING:
@@ -48,7 +51,9 @@ logger = logging.getLogger(__name__)
 MIDDLEWARE_PATH = "newsarchive.warc.capture.WarcCaptureMiddleware"
 MIDDLEWARE_PRIORITY = 950  # after HttpCacheMiddleware (900): nearest the download handler
 
-# Settings recorded in every warcinfo record: what shaped the crawl.
+# Settings recorded in every warcinfo record: what shaped the crawl. Only these, never a
+# dump of all settings or of the environment (proxy URLs, tokens); the archiver also
+# removes userinfo from any URL in a warcinfo value.
 _WARCINFO_SETTINGS = (
     "ROBOTSTXT_OBEY",
     "CONCURRENT_REQUESTS",
@@ -154,7 +159,8 @@ class WarcCaptureMiddleware:
             self._archiver = Archiver(self.settings, self._prefix(), self._warcinfo())
             self._count_recovered(self._archiver.recovered)
         where = f"writer process {self._process.pid}" if self._process else "in the crawl process"
-        logger.info("Archiving every exchange into %s (%s)", self.settings.directory, where)
+        logger.info("Archiving every exchange into %s (%s); request headers redacted: %s", self.settings.directory,
+                    where, ", ".join(policy(self.settings.redact_headers)))
 
     async def spider_closed(self, spider: Spider) -> None:
         """Close the current file after every record, with its index."""
@@ -267,6 +273,8 @@ class WarcCaptureMiddleware:
         self.stats.inc_value(f"newsarchive/warc/records/{outcome.rec_type}")
         self.stats.inc_value("newsarchive/warc/records/request")
         self.stats.inc_value("newsarchive/warc/bytes", outcome.written)
+        for name in outcome.redacted:
+            self.stats.inc_value(f"newsarchive/warc/redacted/{name}")
         if outcome.truncated:
             self.stats.inc_value(f"newsarchive/warc/truncated/{outcome.truncated}")
         self._count_files(outcome.closed_files)

@@ -7,7 +7,10 @@ the raw header bytes, their case and their interleaved order, and Twisted keeps
 where the bytes are: the request as written to the socket and the status and header
 lines as parsed, and leaves them in ``request.meta[WIRE_META]`` as a
 :class:`WireExchange` for :mod:`newsarchive.warc.capture` to write. The body is not
-copied here: Scrapy already holds it, de-chunked and still content-encoded.
+copied here: Scrapy already holds it, de-chunked and still content-encoded. The
+exchange holds credentials as sent (``Proxy-Authorization``, ``Authorization``, ``Cookie``);
+they are redacted by the archiver, before any record is built
+(:mod:`newsarchive.warc.redaction`).
 
 How the tap finds its Scrapy request: Twisted fires the response and Scrapy's
 ``headers_received`` signal in one synchronous call chain, so the handler holds the tap

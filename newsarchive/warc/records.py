@@ -231,7 +231,9 @@ def request_record(
     concurrent_to: str | None = None,
     ip_address: str | None = None,
 ) -> WarcRecord:
-    """A ``request`` record holding the request bytes exactly as written to the socket."""
+    """A ``request`` record holding the request bytes as written to the socket, after
+    redaction (:mod:`newsarchive.warc.redaction`, applied by the archiver): ``sent`` is
+    what is stored, and the block digest is computed over it."""
     head, body = split_http(sent)
     record = WarcRecord("request", new_record_id(), [], (sent,), target_uri, date, digest([body], algorithm))
     _common_fields(record, ip_address)
