@@ -190,3 +190,28 @@ def gzip_bomb(mib: int) -> bytes:
     zeros = b"\0" * (1 << 20)
     parts = [packer.compress(b"<html><body>")] + [packer.compress(zeros) for _ in range(mib)]
     return b"".join(parts) + packer.flush()
+
+
+def test_a_full_disk_under_the_archive_ends_the_run_in_one_line_with_what_was_written_intact(tmp_path: Path) -> None:
+    import subprocess
+
+    from conftest import require
+    from newsarchive.sample_site import SampleSite
+
+    warc = tmp_path / "warc"
+    warc.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", str(warc)], capture_output=True, text=True)
+    require(mounted.returncode == 0, f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+    try:
+        with SampleSite(articles=60) as site:
+            out = tmp_path / "job"
+            result = run_cli("crawl", "timesca", "--out", str(out), "-a", f"base_url={site.url}",
+                             "-s", f"NEWSARCHIVE_WARC_DIR={warc}", "--log-level", "INFO")
+        assert result.returncode == 1, result.stdout + result.stderr[-3000:]
+        assert "Traceback" not in result.stderr, result.stderr[-4000:]
+        assert "Cannot write the WARC archive" in result.stderr and "No space left on device" in result.stderr
+        assert "failed: the crawl ended as warc_write_failed" in result.stdout
+        verify = run_cli("verify", str(warc), "--items", str(out / "items.jsonl"))
+        assert verify.returncode == 0, verify.stdout[-3000:]
+    finally:
+        subprocess.run(["umount", str(warc)], check=False)

@@ -255,9 +255,9 @@ class Archiver:
             return []
         try:
             return heal_index(self.settings.directory)
-        except Exception:  # the records are safe; an index can be rebuilt at any time
-            logger.exception("Could not bring %s up to date; rebuild it with `newsarchive index`",
-                             self.settings.directory / INDEX_NAME)
+        except Exception as exc:  # the records are safe; an index can be rebuilt at any time
+            _log_failure(exc, "Could not bring %s up to date; rebuild it with `newsarchive index`",
+                         self.settings.directory / INDEX_NAME)
             return []
 
     def _file_closed(self, path: Path) -> None:
@@ -274,8 +274,8 @@ class Archiver:
         index_path = self.settings.directory / INDEX_NAME
         try:
             lines = merge_into_index({path.name: made}, index_path)
-        except Exception:  # the records are safe; an index can be rebuilt at any time
-            logger.exception("Could not update %s; rebuild it with `newsarchive index`", index_path)
+        except Exception as exc:  # the records are safe; an index can be rebuilt at any time
+            _log_failure(exc, "Could not update %s; rebuild it with `newsarchive index`", index_path)
             return
         logger.info("Indexed %s: %d lines in %s", path.name, lines, index_path)
 
@@ -303,3 +303,13 @@ class Archiver:
                 self.revisits.close()
             finally:
                 self.revisits = None
+
+
+def _log_failure(exc: Exception, message: str, *args: Any) -> None:
+    """An OS error (a full disk) in one line, with the traceback at DEBUG; anything else
+    with its traceback, since that is a bug."""
+    if isinstance(exc, OSError):
+        logger.error(message + " (%s)", *args, exc)
+        logger.debug("details", exc_info=exc)
+    else:
+        logger.exception(message, *args)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import platform
 import socket
+import sys
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag
 
@@ -38,7 +39,7 @@ from newsarchive.fetch_time import FETCHED_AT_META
 from newsarchive.provenance import WARC_META, PendingPointer, WarcPointerPipeline
 from newsarchive.warc.archiver import HANDLER_PATH, WIRE_META, Archiver, Outcome, WarcSettings, WireExchange
 from newsarchive.warc.redaction import policy
-from newsarchive.warc.writer_process import WriterProcess, log_settings
+from newsarchive.warc.writer_process import WriterProcess, WriterProcessError, log_settings
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -171,6 +172,9 @@ class WarcCaptureMiddleware:
                 await maybe_deferred_to_future(self._process.ended)
             elif self._archiver is not None:
                 closed = self._archiver.close()
+        except (OSError, WriterProcessError) as exc:  # a full disk: one line, not a traceback
+            logger.error("WARC capture failed closing the WARC file (%s)", exc)
+            self._writer_failed()
         except Exception:
             logger.exception("WARC capture failed closing the WARC file")
             self._writer_failed()
@@ -294,8 +298,16 @@ class WarcCaptureMiddleware:
             return None
         self._failed = True
         self.stats.inc_value("newsarchive/warc/write_errors")
-        exc_info = (failure.type, failure.value, failure.getTracebackObject()) if failure is not None else True
-        logger.critical("Cannot write the WARC archive; stopping the crawl", exc_info=exc_info)
+        if failure is not None:
+            exc_info: Any = (failure.type, failure.value, failure.getTracebackObject())
+            why = failure.getErrorMessage()
+        else:
+            exc_info = sys.exc_info()
+            why = f"{exc_info[1]}" if exc_info[1] is not None else "unknown error"
+        # One line for people (a full disk is not a bug); the traceback for developers.
+        logger.critical("Cannot write the WARC archive (%s); stopping the crawl. Everything written "
+                        "before is intact; the same command continues the job once fixed", why)
+        logger.debug("WARC write failure", exc_info=exc_info)
         self._stop("warc_write_failed")
         return None
 

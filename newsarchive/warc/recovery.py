@@ -146,8 +146,8 @@ def finish_unfinished(
         for open_path in pending:
             try:
                 done = _try_finish(open_path)
-            except OSError:
-                logger.exception("Could not finish %s; it stays as it is", open_path)
+            except OSError as exc:
+                logger.error("Could not finish %s; it stays as it is (%s)", open_path, exc)
                 continue
             if done is _HELD:
                 held.append(open_path)

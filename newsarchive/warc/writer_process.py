@@ -40,6 +40,7 @@ import logging
 import os
 import pickle
 import signal
+import sqlite3
 import struct
 import sys
 import time
@@ -358,6 +359,9 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> int:
             else:
                 raise ValueError(f"unknown message {kind!r}")
             answer = ("ok", result)
+        except (OSError, sqlite3.Error) as exc:  # a full disk, a vanished directory: one line
+            logger.error("WARC writer cannot write (%s: %s)", type(exc).__name__, exc)
+            answer = ("error", f"{type(exc).__name__}: {exc}")
         except Exception as exc:
             logger.exception("WARC writer failed on %r", kind)
             answer = ("error", f"{type(exc).__name__}: {exc}")
