@@ -1,31 +1,44 @@
-"""``newsarchive replay PATH... --spider NAME -o items.jsonl``: re-extract items offline."""
+"""``newsarchive replay PATH... --spider NAME -o items.jsonl``: re-extract items offline.
+
+A job directory's archive holds one run per crawl: by default each run is replayed in
+turn and the items merged, each article once from its latest run (``newsarchive.replay.job``);
+``--run N`` or ``--at TIMESTAMP`` replays one run as it was.
+
+Exit status: 0 done, 1 the replay failed, 2 bad arguments, 3 nothing could be replayed
+(the archive, or the run, holds no capture of the spider's start URLs).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from newsarchive.commands import crawl_or_report
 from newsarchive.crawl import parse_pairs
-from newsarchive.replay import REPLAY_DOWNLOAD_HANDLERS
-from newsarchive.replay.index_lookup import normalize_timestamp
+from newsarchive.outcome import EXIT_NOTHING, EXIT_USAGE
+from newsarchive.replay.job import ReplayOutcome, ReplayUsageError, replay_job, replay_settings
+from newsarchive.sitedef import SiteDefinitionError
 
 HELP = (
     "run a spider over archived WARC/WACZ files with no network: every request is "
     "answered from the archive"
 )
+PROG = "newsarchive replay"
+
+__all__ = ["HELP", "add_arguments", "replay_settings", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH",
-                        help="WARC/ARC files, directories, WACZ files or CDXJ indexes")
+                        help="crawl job directories, WARC/ARC files, directories, WACZ files or CDXJ indexes")
     parser.add_argument("--spider", required=True, metavar="NAME_OR_SITE_TOML",
                         help="spider name or site definition file")
     parser.add_argument("-o", "--output", required=True, metavar="ITEMS",
                         help="items file to write (JSON Lines, overwritten)")
+    parser.add_argument("--run", metavar="N",
+                        help="replay only run N of a job's archive (1 = the first), as it was")
     parser.add_argument("--at", metavar="TIMESTAMP",
-                        help="prefer captures nearest this time (YYYY[MMDD[hhmmss]]); default: the latest")
+                        help="replay the run in progress at this time (YYYY[MMDD[hhmmss]], UTC); for "
+                             "archives without runs, prefer captures nearest it. Default: every run, merged")
     parser.add_argument("-a", dest="spider_args", action="append", metavar="NAME=VALUE",
                         help="spider argument (repeatable)")
     parser.add_argument("-s", dest="settings", action="append", metavar="NAME=VALUE",
@@ -33,45 +46,93 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-level", default=None, help="Scrapy LOG_LEVEL (default INFO)")
 
 
-def replay_settings(paths: list[str], output: str, at: str | None) -> dict[str, object]:
-    """Settings that turn a normal crawl into an offline replay (also used by the bench)."""
-    settings: dict[str, object] = {
-        "NEWSARCHIVE_REPLAY": ",".join(str(Path(p).resolve()) for p in paths),
-        "DOWNLOAD_HANDLERS": dict(REPLAY_DOWNLOAD_HANDLERS),
-        "NEWSARCHIVE_WARC_ENABLED": False,  # never archive the archive again
-        "HTTPCACHE_ENABLED": False,
-        "FEEDS": {str(Path(output)): {"format": "jsonlines", "encoding": "utf8", "overwrite": True}},
-    }
-    if at:
-        settings["NEWSARCHIVE_REPLAY_AT"] = normalize_timestamp(at)
-    return settings
-
-
 def run(args: argparse.Namespace) -> int:
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        print(f"newsarchive replay: no such file or directory: {', '.join(missing)}", file=sys.stderr)
-        return 2
     try:
         spider_args = parse_pairs(args.spider_args, "-a")
         settings = parse_pairs(args.settings, "-s")
-        overrides = replay_settings(args.paths, args.output, args.at)
+        # the settings say the same as the options (and are then checked the same way)
+        from_settings = settings.pop("NEWSARCHIVE_REPLAY_RUN", None)
+        run_number = _run_number(args.run if args.run is not None else (None if from_settings == "0" else from_settings))
+        at = args.at if args.at is not None else (settings.pop("NEWSARCHIVE_REPLAY_AT", None) or None)
     except ValueError as exc:
-        print(f"newsarchive replay: {exc}", file=sys.stderr)
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
-    overrides.update(settings)
     if args.log_level:
-        overrides["LOG_LEVEL"] = args.log_level
-    result, status = crawl_or_report("newsarchive replay", args.spider, None, spider_args, overrides)
-    if result is None:
-        return status
-    stats = result.stats
-    hits = int(stats.get("newsarchive/replay/hits", 0))
-    missing_captures = int(stats.get("newsarchive/replay/missing", 0))
-    print(f"items written:  {result.items} -> {args.output}")
-    print(f"pages replayed: {hits} ({missing_captures} requests had no capture)")
-    print(f"elapsed:        {result.elapsed:.1f} s")
-    damaged = int(stats.get("newsarchive/replay/damaged_records", 0))
-    if damaged:
-        print(f"damaged records in the archive: {damaged} (see the log)")
-    return 0 if result.ok else 1
+        settings["LOG_LEVEL"] = args.log_level
+    try:
+        outcome = replay_job(args.spider, args.paths, args.output, run=run_number, at=at,
+                             spider_args=spider_args, settings=settings)
+    except ReplayUsageError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    except SiteDefinitionError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    status = outcome.status
+    if status != EXIT_USAGE:  # a bad spider argument: the message alone
+        for line in summary_lines(outcome):
+            print(line)
+    for failed in outcome.failed:
+        if failed.result.outcome.name == "interrupted":
+            continue  # said once below
+        print(f"{PROG}: {failed.label()}: {failed.result.outcome.message}", file=sys.stderr)
+    if outcome.error:
+        print(f"{PROG}: the replay failed: {outcome.error}", file=sys.stderr)
+    if outcome.interrupted:
+        print(f"{PROG}: interrupted after {len(outcome.replays)} of {outcome.planned} crawl(s)"
+              + ("; nothing written" if outcome.merged else ""), file=sys.stderr)
+    if status == EXIT_NOTHING:
+        where = "the run" if outcome.replays[0].run is not None and not outcome.merged else "the archive"
+        print(f"{PROG}: nothing replayed: {where} holds no capture of the spider's start pages "
+              "(another spider, or other spider arguments such as base_url?)", file=sys.stderr)
+    return status
+
+
+def _run_number(value: str | None) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise ValueError(f"--run takes a run number (1 or more), got {value!r}") from None
+    if number < 1:
+        raise ValueError(f"--run takes a run number (1 or more), got {value!r}")
+    return number
+
+
+def summary_lines(outcome: ReplayOutcome) -> list[str]:
+    """What the replay did, for people: runs, items, pages, time."""
+    lines: list[str] = []
+    hits = outcome.stat("newsarchive/replay/hits")
+    missing = outcome.stat("newsarchive/replay/missing")
+    one = outcome.replays[0] if len(outcome.replays) == 1 else None
+    if outcome.merged:
+        lines.append(f"runs replayed:  {len(outcome.replays)} of {outcome.runs_in_archive}, one after the other")
+        for replay in outcome.replays:
+            detail = f"{replay.items} items"
+            if replay.superseded:
+                detail += f", {replay.superseded} superseded by a later run"
+            if replay.nothing:
+                detail += ", no capture of the start pages"
+            elif not replay.result.ok:
+                detail += f", {replay.result.outcome.name}"
+            lines.append(f"  {replay.label()}: {detail}")
+        if outcome.stopped_early:
+            why = "interrupted" if outcome.interrupted else "the replay failed" if outcome.error else "a run failed"
+            lines.append(f"items written:  none ({why}; {outcome.output} is left as it was)")
+        else:
+            lines.append(f"items written:  {outcome.written} -> {outcome.output} "
+                         f"(each article once, from its latest run; {outcome.superseded} superseded)")
+        lines.append(f"pages replayed: {hits} ({missing} requests had no capture in their run: "
+                     "pages that run did not fetch)")
+    elif one is not None and one.run is not None:
+        lines.append(f"run replayed:   {one.run.label()}, of {outcome.runs_in_archive}")
+        lines.append(f"items written:  {outcome.written} -> {outcome.output}")
+        lines.append(f"pages replayed: {hits} ({missing} requests had no capture in the run)")
+    else:
+        lines.append(f"items written:  {outcome.written} -> {outcome.output}")
+        lines.append(f"pages replayed: {hits} ({missing} requests had no capture)")
+    lines.append(f"elapsed:        {outcome.elapsed:.1f} s (archive index read in {outcome.load_seconds:.2f} s)")
+    if outcome.damaged:
+        lines.append(f"damaged records in the archive: {outcome.damaged} (see the log)")
+    return lines

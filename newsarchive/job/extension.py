@@ -157,7 +157,7 @@ class JobState:
         if completed:
             self.stats.set_value("newsarchive/job/walks_completed", len(completed))
         unfinished = [w.key for w in self.walks.walks.values() if not (clean and w.reached_end)]
-        if unfinished:
+        if unfinished and self.walks.path is not None:  # (a replay or a memory-only crawl has no next run)
             self.stats.set_value("newsarchive/job/walks_unfinished", len(unfinished))
             logger.warning("Listing walk(s) not finished (%s): the next run of the same command "
                            "continues them", ", ".join(unfinished[:3]) + (" ..." if len(unfinished) > 3 else ""))

@@ -7,6 +7,12 @@ cache off (a replay must neither archive the archive again nor answer from a cac
 Politeness (download delays, AutoThrottle, per-site concurrency limits) protects a server;
 a replay contacts none, so it is lifted, even where a site definition sets it.
 Without the setting it changes nothing, so live crawls keep their own handlers.
+
+``-s NEWSARCHIVE_REPLAY_RUN=N`` replays one run of a job's archive (``-s
+NEWSARCHIVE_REPLAY_AT=TIMESTAMP``: the run in progress then); see
+``newsarchive.replay.runs``. One ``scrapy crawl`` is one crawl, so it cannot merge the
+runs of a job as ``newsarchive replay`` does; over an archive of several runs without
+either setting, the handler says so.
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ class ReplayAddon:
         settings.set("DOWNLOAD_HANDLERS", handlers, priority=priority)
         for name in ("NEWSARCHIVE_WARC_ENABLED", "HTTPCACHE_ENABLED"):
             settings.set(name, False, priority=max(_priority(settings, name), ADDON_PRIORITY))
+        # a developer warning the live crawl gave already; Scrapy re-parses each callback's
+        # source for it on every response (about 1 ms a page). Set it to keep it.
+        settings.set("WARN_ON_GENERATOR_RETURN_VALUE", False, priority=ADDON_PRIORITY)
         _lift_politeness(settings)
 
 

@@ -24,20 +24,22 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import build_from_crawler, load_object
 from warcio.timeutils import iso_date_to_datetime
 
 from newsarchive.fetch_time import FETCHED_AT_META
 from newsarchive.provenance import WARC_META
 from newsarchive.replay.index_lookup import Capture, CaptureIndex, CaptureResolver, Resolved
+from newsarchive.replay.runs import ArchiveCache, ReplayArchive, ReplayScope, RunSelectionError
 from newsarchive.warc.reader import Damage, StoredRecord, dechunk
 
 logger = logging.getLogger(__name__)
 
 FALLBACK_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 _DROP_HEADERS = ("transfer-encoding",)  # the body is handed over de-chunked
-# Scrapy builds one handler per scheme (http, https): they share one index per crawl.
-_RESOLVERS: weakref.WeakKeyDictionary[Crawler, CaptureResolver] = weakref.WeakKeyDictionary()
+STOPPED_REASON = "replay_run_not_found"
+"""``finish_reason`` of a crawl whose ``NEWSARCHIVE_REPLAY_RUN``/``_AT`` names no run."""
 
 
 class CaptureMissing(IgnoreRequest):
@@ -53,12 +55,63 @@ def replay_paths(value: Any) -> list[str]:
     return [str(v).strip() for v in value if str(v).strip()]
 
 
+def replay_run(value: Any) -> int | None:
+    """``NEWSARCHIVE_REPLAY_RUN`` as a run number (``None``: no run filter)."""
+    if value in (None, "", 0, "0"):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise RunSelectionError(f"NEWSARCHIVE_REPLAY_RUN must be a run number, got {value!r}") from None
+    if number < 1:
+        raise RunSelectionError(f"NEWSARCHIVE_REPLAY_RUN must be 1 or more, got {number}")
+    return number
+
+
+class _Session:
+    """What the http and https handlers of one crawler share: the archive and the scope.
+
+    The archive comes from ``NEWSARCHIVE_REPLAY_CACHE`` (an :class:`ArchiveCache` that
+    ``newsarchive replay`` shares between the crawls of one replay) or, without it, from
+    a cache of this crawler's own, closed with it.
+    """
+
+    def __init__(self, crawler: Crawler, paths: list[str], on_damage: Any) -> None:
+        settings = crawler.settings
+        shared = settings.get("NEWSARCHIVE_REPLAY_CACHE")
+        self.owned = not isinstance(shared, ArchiveCache)
+        self.cache: ArchiveCache = ArchiveCache() if self.owned else shared
+        fresh = not self.cache.loaded(paths)
+        self.archive: ReplayArchive = self.cache.get(paths, on_damage=on_damage)
+        self.load_seconds = self.archive.load_seconds if fresh else 0.0
+        self.error: str | None = None
+        self.scope: ReplayScope | None = None
+        try:
+            self.scope = self.archive.scope(run=replay_run(settings.get("NEWSARCHIVE_REPLAY_RUN")),
+                                            at=settings.get("NEWSARCHIVE_REPLAY_AT") or None)
+        except ValueError as exc:  # RunSelectionError, or a bad timestamp
+            self.error = str(exc)
+        self.closing = False
+        self.handlers = 0
+
+    @property
+    def index(self) -> CaptureIndex:
+        return self.scope.index if self.scope is not None else CaptureIndex([])
+
+
+_SESSIONS: weakref.WeakKeyDictionary[Crawler, _Session] = weakref.WeakKeyDictionary()
+
+
 class ReplayDownloadHandler(BaseDownloadHandler):
     """Answer requests from the archive when ``NEWSARCHIVE_REPLAY`` is set; else go live.
 
     Settings: ``NEWSARCHIVE_REPLAY`` (paths: WARC/ARC files, directories, WACZ, CDXJ),
-    ``NEWSARCHIVE_REPLAY_AT`` (timestamp; nearest capture wins, default the latest),
-    ``NEWSARCHIVE_REPLAY_FALLBACK_HANDLER`` (the live handler, Scrapy's HTTP/1.1 one).
+    ``NEWSARCHIVE_REPLAY_RUN`` (replay one run of a job's archive: only captures in that
+    run's files answer), ``NEWSARCHIVE_REPLAY_AT`` (timestamp: with several runs, the run
+    in progress then; otherwise the nearest capture wins; default the latest),
+    ``NEWSARCHIVE_REPLAY_CACHE`` (an :class:`~newsarchive.replay.runs.ArchiveCache` shared
+    by several crawls, so the index is loaded once), ``NEWSARCHIVE_REPLAY_FALLBACK_HANDLER``
+    (the live handler, Scrapy's HTTP/1.1 one).
     """
 
     lazy = False
@@ -67,37 +120,70 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         super().__init__(crawler)
         settings = crawler.settings
         self.paths = replay_paths(settings.get("NEWSARCHIVE_REPLAY"))
-        self.at: str | None = settings.get("NEWSARCHIVE_REPLAY_AT") or None
         self._fallback_path = settings.get("NEWSARCHIVE_REPLAY_FALLBACK_HANDLER", FALLBACK_HANDLER)
         self._fallback: Any = None
-        self.resolver: CaptureResolver | None = None
+        self.session: _Session | None = None
         self.stats = crawler.stats
         self.read_seconds = 0.0
         self._hinted: set[str] = set()
         if self.paths:
-            self.resolver = _RESOLVERS.get(crawler)
-            if self.resolver is None:
-                started = time.perf_counter()
-                index = CaptureIndex.open(self.paths, on_damage=self._damage)
-                self.resolver = _RESOLVERS[crawler] = CaptureResolver(index)
-                self.read_seconds += time.perf_counter() - started
-                self._inc("newsarchive/replay/captures", len(index))
-                logger.info("replaying %d captures from %s", len(index), ", ".join(self.paths))
+            self.session = _SESSIONS.get(crawler)
+            if self.session is None:
+                self.session = _SESSIONS[crawler] = self._open_session(crawler)
+            self.session.handlers += 1
             crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
+
+    def _open_session(self, crawler: Crawler) -> _Session:
+        session = _Session(crawler, self.paths, self._damage)
+        self.read_seconds += session.load_seconds
+        archive, scope = session.archive, session.scope
+        if archive.damaged and self.stats is not None:
+            self.stats.set_value("newsarchive/replay/damaged_records", archive.damaged)
+        if scope is None:
+            logger.error("cannot replay %s: %s", ", ".join(self.paths), session.error)
+            return session
+        self._inc("newsarchive/replay/captures", len(scope.index))
+        if scope.run is not None:
+            if self.stats is not None:
+                self.stats.set_value("newsarchive/replay/run", scope.run.number)
+            logger.info("replaying %d captures of %s from %s", len(scope.index), scope.describe(),
+                        ", ".join(self.paths))
+        else:
+            logger.info("replaying %d captures from %s", len(scope.index), ", ".join(self.paths))
+            if scope.runs_in_archive >= 2:
+                logger.warning(
+                    "the archive holds %d runs, replayed here as one (the latest capture of each URL), "
+                    "which can mix pages of different runs and miss items: `newsarchive replay` replays "
+                    "each run in turn, or set NEWSARCHIVE_REPLAY_RUN=N for one run", scope.runs_in_archive)  # fmt: skip
+        return session
 
     @property
     def replaying(self) -> bool:
-        return self.resolver is not None
+        return self.session is not None
+
+    @property
+    def resolver(self) -> CaptureResolver | None:
+        """Loads records, following revisits anywhere in the archive."""
+        return self.session.archive.resolver if self.session is not None else None
+
+    @property
+    def index(self) -> CaptureIndex | None:
+        """The captures requests are answered from (one run's, or the whole archive's)."""
+        return self.session.index if self.session is not None else None
 
     async def download_request(self, request: Request) -> Response:
-        if self.resolver is None:
+        session = self.session
+        if session is None:
             return await self._live().download_request(request)
+        if session.scope is None:
+            self._stop(session)
+            raise CaptureMissing(f"not replaying: {session.error}")
         started = time.perf_counter()
         try:
-            resolved = self.resolver.resolve(
-                self.resolver.index.lookup(
+            resolved = session.archive.resolver.resolve(
+                session.scope.index.lookup(
                     request.url,
-                    at=self.at,
+                    at=session.scope.at,
                     method=request.method,
                     body=request.body,
                     content_type=_header(request.headers, b"Content-Type"),
@@ -106,12 +192,24 @@ class ReplayDownloadHandler(BaseDownloadHandler):
             if resolved is None:
                 self._inc("newsarchive/replay/missing")
                 level = logging.DEBUG if request.url.endswith("/robots.txt") else logging.WARNING
-                logger.log(level, "no capture in the archive for %s (not fetched)", request)
+                if session.scope.run is not None and not _is_start(request):
+                    level = logging.DEBUG  # pages the run did not fetch (known articles): expected
+                where = f"in {session.scope.run.label()}" if session.scope.run is not None else "in the archive"
+                logger.log(level, "no capture %s for %s (not fetched)", where, request)
                 self._hint_other_hosts(request.url)
-                raise CaptureMissing(f"no capture in the archive for {request.url}")
+                raise CaptureMissing(f"no capture {where} for {request.url}")
             return self._response(request, resolved)
         finally:
             self.read_seconds += time.perf_counter() - started
+
+    def _stop(self, session: _Session) -> None:
+        """A replay that names no run of the archive stops at once (``replay_run_not_found``)."""
+        if session.closing:
+            return
+        session.closing = True
+        engine = getattr(self.crawler, "engine", None)
+        if engine is not None:
+            deferred_from_coro(engine.close_spider_async(reason=STOPPED_REASON))
 
     def _response(self, request: Request, resolved: Resolved) -> Response:
         head, body_record = resolved.headers, resolved.payload
@@ -173,12 +271,13 @@ class ReplayDownloadHandler(BaseDownloadHandler):
     def _hint_other_hosts(self, url: str) -> None:
         """Once per host: say so when the archive holds nothing of it at all (a replay
         started from the site's real address over an archive of the sample site, say)."""
-        assert self.resolver is not None
+        assert self.session is not None
+        index = self.session.archive.index
         host = urlsplit(url).netloc
-        if host in self._hinted or self.resolver.index.has_host(url):
+        if host in self._hinted or index.has_host(url):
             return
         self._hinted.add(host)
-        origins = self.resolver.index.origins()
+        origins = index.origins()
         if origins:
             logger.warning("the archive holds no captures of %s at all, only of %s; was the live crawl "
                            "started elsewhere (spider argument base_url, say)?", host, ", ".join(origins))  # fmt: skip
@@ -202,8 +301,11 @@ class ReplayDownloadHandler(BaseDownloadHandler):
             self.stats.set_value("newsarchive/replay/read_seconds", round(total, 3))
 
     async def close(self) -> None:
-        if self.resolver is not None:
-            self.resolver.close()
+        session = self.session
+        if session is not None:
+            session.handlers -= 1
+            if session.owned and session.handlers <= 0:  # a shared cache is closed by its owner
+                session.cache.close()
         if self._fallback is not None:
             await self._fallback.close()
 
@@ -281,6 +383,12 @@ def replayed_at(response: Response) -> datetime | None:
     except AttributeError:
         return None
     return value if isinstance(value, datetime) and "replay" in response.flags else None
+
+
+def _is_start(request: Request) -> bool:
+    """A request the spider started with (or a redirect of one); not robots.txt."""
+    return not request.meta.get("depth") and not request.meta.get("dont_obey_robotstxt") \
+        and not urlsplit(request.url).path.endswith("/robots.txt")
 
 
 def _header(headers: Headers, name: bytes) -> str | None:

@@ -175,33 +175,57 @@ def _captures_of(path: Path, on_damage: DamageHandler | None) -> Iterator[Captur
 
 
 def _directory_captures(directory: Path, on_damage: DamageHandler | None) -> Iterator[Capture]:
-    warcs = list(iter_archive_paths([directory]))
-    names = {index_filename(w, directory): w for w in warcs}
-    covered: set[str] = set()
+    """The directory's index for the files it covers whole (see :func:`_fresh`); every
+    other WARC file in the directory indexed in memory, with a warning naming the fix."""
+    from newsarchive.warc.coverage import read_coverage  # here: the module's imports are shared
+
+    names = {index_filename(w, directory): w for w in iter_archive_paths([directory])}
+    trusted: set[str] = set()
     index = directory / INDEX_NAME
-    if index.is_file() and _fresh(index, warcs):
+    if index.is_file():
+        by_file: dict[str, list[Capture]] = {}
         for capture in _parse_lines(_read_text_lines(index), lambda n: str(directory / n)):
-            covered.add(capture.filename)
-            yield capture
+            by_file.setdefault(capture.filename, []).append(capture)
+        coverage = read_coverage(index)
+        for name in by_file:  # files outside the directory tree too, if they are there
+            if name not in names and (directory / name).is_file():
+                names[name] = directory / name
+        for name, warc in names.items():
+            found = by_file.get(name, [])
+            if _fresh(index, warc, found, coverage):
+                trusted.add(name)
+                yield from found
+        left = sorted(set(names) - trusted)
+        if left:
+            logger.warning(
+                "%s does not cover %d of %d WARC file(s) (%s%s)%s; indexing them in memory. "
+                "Run `newsarchive index %s` to rebuild the index",
+                index, len(left), len(names), ", ".join(left[:3]), ", ..." if len(left) > 3 else "",
+                "" if coverage is not None else " and has no manifest (an older index)", directory,
+            )
     for name, warc in names.items():
-        if name not in covered:
-            yield from _file_captures(warc, on_damage, filename=name)
+        if name not in trusted:
+            yield from _file_captures(warc, on_damage, filename=name, skip_index=index)
 
 
-def _file_captures(path: Path, on_damage: DamageHandler | None,
-                   filename: str | None = None) -> Iterator[Capture]:
+def _file_captures(path: Path, on_damage: DamageHandler | None, filename: str | None = None,
+                   skip_index: Path | None = None) -> Iterator[Capture]:
+    """One WARC file's captures: from ``FILE.cdxj`` or the directory's index where they
+    cover it whole (``skip_index``: one already found not to), else indexed in memory."""
+    from newsarchive.warc.coverage import read_coverage  # here: the module's imports are shared
+
     beside = path.with_name(path.name + ".cdxj")
-    if beside.is_file() and _fresh(beside, [path]):
-        yield from _parse_lines(_read_text_lines(beside), lambda n: str(path.parent / n))
-        return
+    if beside.is_file():
+        found = list(_parse_lines(_read_text_lines(beside), lambda n: str(path.parent / n)))
+        if _fresh(beside, path, found, read_coverage(beside)):
+            yield from found
+            return
     dir_index = path.parent / INDEX_NAME
-    if dir_index.is_file() and _fresh(dir_index, [path]):
-        found = False
-        for capture in _parse_lines(_read_text_lines(dir_index), lambda n: str(path.parent / n)):
-            if Path(capture.source) == path:
-                found = True
-                yield capture
-        if found:
+    if dir_index != skip_index and dir_index.is_file():
+        found = [c for c in _parse_lines(_read_text_lines(dir_index), lambda n: str(path.parent / n))
+                 if c.filename == path.name]
+        if _fresh(dir_index, path, found, read_coverage(dir_index)):
+            yield from found
             return
     name = filename or path.name
     lines = cdxj_lines(path, filename=name, on_damage=on_damage)
@@ -234,9 +258,19 @@ def _wacz_captures(path: Path, on_damage: DamageHandler | None) -> Iterator[Capt
         yield from _parse_lines(lines, member)
 
 
-def _fresh(index: Path, warcs: Iterable[Path]) -> bool:
-    mtime = index.stat().st_mtime
-    return all(w.stat().st_mtime <= mtime for w in warcs)
+def _fresh(index: Path, warc: Path, found: Sequence[Capture], coverage: Any) -> bool:
+    """Whether ``index``'s lines for ``warc`` (``found``) are all of its records, now.
+
+    With a manifest (``coverage``, see :mod:`newsarchive.warc.coverage`): the file has
+    the size it was indexed at and the index has as many lines for it as were written.
+    Modification times play no part there: copies rewrite them, and an index merged by
+    one crawl after another crawl was killed looks newer than the file it lacks. An
+    index without a manifest (older ones, other tools') is trusted, as before, for
+    files it has lines for and that are not newer than it.
+    """
+    if coverage is not None:
+        return bool(coverage.trusts(index_filename(warc, index.parent), warc.stat().st_size, len(found)))
+    return bool(found) and warc.stat().st_mtime <= index.stat().st_mtime
 
 
 def _read_text_lines(path: Path) -> Iterator[str]:
