@@ -22,6 +22,9 @@ def failure_reason(failure: Failure) -> str:
 
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
+    given = getattr(failure.value, "newsarchive_reason", None)  # e.g. a replayed failure
+    if isinstance(given, str) and given:
+        return given
     if failure.check(IgnoreRequest):
         message = str(failure.value)
         if "max redirections" in message:
@@ -42,7 +45,7 @@ def failure_reason(failure: Failure) -> str:
     if failure.check(net.ConnectionRefusedError):
         return "connection_refused"
     name = failure.type.__name__ if failure.type else "error"
-    if name == "CancelledError" and "maxsize" in str(failure.value).lower():
+    if name in ("CancelledError", "DownloadCancelledError") and "max size" in str(failure.value).lower().replace("maxsize", "max size"):
         return "too_large"
     if "DataLoss" in name or name == "PotentialDataLoss":
         return "data_loss"

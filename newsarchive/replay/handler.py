@@ -46,6 +46,24 @@ class CaptureMissing(IgnoreRequest):
     """The archive holds no capture for this request (it is never fetched live instead)."""
 
 
+class CapturedFailure(IgnoreRequest):
+    """The capture records a download that failed live, so the replay fails it the same way.
+
+    A ``WARC-Truncated`` response is what a crawl kept of a body it did not get whole: cut
+    at the size limit (``length``: the live crawl abandoned it as too large), by a time
+    limit (``time``) or by the server (``disconnect``: data loss). ``newsarchive_reason``
+    is the :mod:`newsarchive.job.failures` name the live crawl counted.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.newsarchive_reason = reason
+
+
+#: WARC-Truncated value -> the failure the live crawl saw.
+_TRUNCATION_FAILURES = {"length": "too_large", "time": "timeout", "disconnect": "data_loss"}
+
+
 def replay_paths(value: Any) -> list[str]:
     """``NEWSARCHIVE_REPLAY`` as a list of paths (comma-separated string or list)."""
     if not value:
@@ -198,9 +216,25 @@ class ReplayDownloadHandler(BaseDownloadHandler):
                 logger.log(level, "no capture %s for %s (not fetched)", where, request)
                 self._hint_other_hosts(request.url)
                 raise CaptureMissing(f"no capture {where} for {request.url}")
+            self._check_whole(request, resolved)
             return self._response(request, resolved)
         finally:
             self.read_seconds += time.perf_counter() - started
+
+    def _check_whole(self, request: Request, resolved: Resolved) -> None:
+        """Fail a capture the live crawl could not use: truncated, or over the size limit."""
+        head, payload = resolved.headers, resolved.payload
+        truncated = (head.rec_headers.get_header("WARC-Truncated") or "").strip().lower()
+        if truncated and head.rec_type == "response":
+            reason = _TRUNCATION_FAILURES.get(truncated, "data_loss")
+            self._inc(f"newsarchive/replay/truncated_failed/{reason}")
+            raise CapturedFailure(f"{request.url}: the archived response is truncated "
+                                  f"(WARC-Truncated: {truncated}), as the live download failed", reason)
+        maxsize = request.meta.get("download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        if maxsize and len(payload.payload) > maxsize:
+            self._inc("newsarchive/replay/too_large")
+            raise CapturedFailure(f"{request.url}: archived body of {len(payload.payload)} bytes exceeds "
+                                  f"DOWNLOAD_MAXSIZE ({maxsize} B)", "too_large")
 
     def _stop(self, session: _Session) -> None:
         """A replay that names no run of the archive stops at once (``replay_run_not_found``)."""
@@ -355,7 +389,7 @@ def body_is_encoded(encoding: str, body: bytes) -> bool:
         try:
             import brotli
 
-            brotli.Decompressor().process(head)
+            brotli.Decompressor().process(head, output_buffer_limit=1024)  # a bomb stays a sniff
             return True
         except Exception:
             return False
