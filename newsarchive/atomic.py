@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
+from typing import Any
 
 
 class AtomicFile:
@@ -23,10 +23,10 @@ class AtomicFile:
     temporary file and leaves ``path`` as it was.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, binary: bool = False, suffix: str = ".tmp") -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=suffix, dir=self.path.parent)
         self.tmp = Path(tmp)
         try:
             if hasattr(os, "fchmod"):
@@ -35,11 +35,12 @@ class AtomicFile:
                 os.chmod(self.tmp, mode_for(self.path))
         except OSError:  # pragma: no cover - file systems without modes
             pass
-        self.file: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self.file: Any = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         self._done = False
 
-    def write(self, text: str) -> int:
-        return self.file.write(text)
+    def write(self, data: Any) -> int:
+        """Write ``str`` (text mode) or ``bytes`` (``binary=True``)."""
+        return int(self.file.write(data))
 
     def flush(self) -> None:
         self.file.flush()

@@ -25,7 +25,6 @@ import io
 import json
 import logging
 import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -37,7 +36,7 @@ from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import file_uri_to_path
 
-from newsarchive.atomic import mode_for
+from newsarchive.atomic import AtomicFile
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -86,22 +85,14 @@ def sort_jsonl_tail(path: Path, start: int) -> int:
         ordered = sorted(entries)
         if [e[1] for e in ordered] == [e[1] for e in entries]:
             return len(entries)  # already in order: leave the file alone
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".sorting", dir=path.parent)
-        try:
-            os.chmod(tmp_name, mode_for(path))  # mkstemp's 0600 would make the feed private
-            with os.fdopen(fd, "wb") as dst:
-                src.seek(0)
-                _copy(src, dst, start)
-                for _, line_offset, length in ordered:
-                    src.seek(line_offset)
-                    line = src.read(length)
-                    dst.write(line if line.endswith(b"\n") else line + b"\n")
-                dst.flush()
-                os.fsync(dst.fileno())
-            os.replace(tmp_name, path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        with AtomicFile(path, binary=True, suffix=".sorting") as dst:
+            src.seek(0)
+            _copy(src, dst, start)
+            for _, line_offset, length in ordered:
+                src.seek(line_offset)
+                line = src.read(length)
+                dst.write(line if line.endswith(b"\n") else line + b"\n")
+            dst.commit()
     return len(entries)
 
 

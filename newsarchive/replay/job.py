@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsarchive.atomic import AtomicFile
 from newsarchive.crawl import CrawlResult, crawl_settings, resolve_spider
 from newsarchive.dedupe import canonical_url
 from newsarchive.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
@@ -327,26 +328,19 @@ def merge_feeds(replays: Sequence[RunReplay], output: Path) -> None:
         for key, _line in _feed_lines(replay.feed):
             if key is not None:
                 latest[key] = position
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".merging", dir=output.parent)
-    try:
-        with os.fdopen(fd, "wb") as dst:
-            written: set[str] = set()
-            for position, replay in enumerate(replays):
-                replay.items = replay.superseded = 0
-                for key, line in _feed_lines(replay.feed):
-                    replay.items += 1
-                    if key is not None and (latest[key] != position or key in written):
-                        replay.superseded += 1
-                        continue
-                    if key is not None:
-                        written.add(key)
-                    dst.write(line if line.endswith(b"\n") else line + b"\n")
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp_name, output)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with AtomicFile(output, binary=True, suffix=".merging") as dst:
+        written: set[str] = set()
+        for position, replay in enumerate(replays):
+            replay.items = replay.superseded = 0
+            for key, line in _feed_lines(replay.feed):
+                replay.items += 1
+                if key is not None and (latest[key] != position or key in written):
+                    replay.superseded += 1
+                    continue
+                if key is not None:
+                    written.add(key)
+                dst.write(line if line.endswith(b"\n") else line + b"\n")
+        dst.commit()
 
 
 def _feed_lines(path: Path) -> Any:
