@@ -1,8 +1,20 @@
 """Site definitions: what a listing spider needs to know about one news site.
 
-A definition is plain data (selectors, time zone, start URLs), so sites can be added as
-TOML files without writing Python. Everything is checked when the definition is loaded,
-so a typo fails at start with the file and key named, not halfway through a crawl.
+A definition is plain data (selectors, time zone, start URLs, feeds, sitemaps), so sites
+can be added as TOML files without writing Python. Everything is checked when the
+definition is loaded, so a typo fails at start with the file and key named, not halfway
+through a crawl.
+
+A site is crawled from up to three kinds of *listing source*, each walk of one of them
+handled the same way (archived teasers skipped, failed articles retried, resume):
+
+- ``start_urls``: paginated HTML listings, read with the ``[listing]`` selectors;
+- ``feeds``: RSS 2.0, RSS 1.0 or Atom feeds (WordPress's ``?paged=N`` and RFC 5005
+  ``rel="next"`` pagination followed), no selectors needed;
+- ``sitemaps`` (and, with ``sitemaps_from_robots``, those robots.txt names): sitemap
+  indexes, url sets, gzipped sitemaps, Google News sitemaps.
+
+``[listing]`` is required only with ``start_urls``; a site needs at least one source.
 """
 
 from __future__ import annotations
@@ -69,11 +81,16 @@ class ArticleRules:
 
 @dataclass(frozen=True)
 class SiteDefinition:
-    """Everything ``ListingSpider`` needs to crawl one site."""
+    """Everything ``ListingSpider`` needs to crawl one site.
+
+    ``start_urls`` are HTML listings read with ``listing``; ``feeds`` and ``sitemaps``
+    are listing sources that need no selectors. At least one source is required, and
+    ``listing`` whenever there are ``start_urls``.
+    """
 
     name: str
-    start_urls: tuple[str, ...]
-    listing: ListingRules
+    start_urls: tuple[str, ...] = ()
+    listing: ListingRules | None = None
     article: ArticleRules = field(default_factory=ArticleRules)
     allowed_domains: tuple[str, ...] = ()
     timezone: str = "UTC"
@@ -81,6 +98,49 @@ class SiteDefinition:
     boilerplate_patterns: tuple[str, ...] = ()
     settings: Mapping[str, Any] = field(default_factory=dict)
     source: str = "<code>"
+    feeds: tuple[str, ...] = ()
+    """RSS/Atom feed URLs: each is a walk of its own, paginated like a listing."""
+    sitemaps: tuple[str, ...] = ()
+    """Sitemap (index) URLs: each is a walk of its own, not ordered (no known-page stop)."""
+    sitemaps_from_robots: bool = False
+    """Also walk the sitemaps named by ``Sitemap:`` lines of the site's robots.txt."""
+    sitemap_follow: tuple[str, ...] = ()
+    """Regexes: a sitemap index's child is fetched only if its URL matches one (none: all)."""
+    sitemap_allow: tuple[str, ...] = ()
+    """Regexes: a sitemap entry is an article only if its URL matches one (none: all)."""
+
+    def __post_init__(self) -> None:
+        # (start_urls without listing rules: the TOML loader refuses them, ListingSpider too)
+        if not (self.start_urls or self.feeds or self.sitemaps or self.sitemaps_from_robots):
+            raise SiteDefinitionError(self.source, "start_urls", "needs at least one URL "
+                                      "(or give feeds, sitemaps or sitemaps_from_robots)")
+        if self.sitemaps_from_robots and not (self.start_urls or self.feeds or self.sitemaps or self.allowed_domains):
+            raise SiteDefinitionError(self.source, "sitemaps_from_robots", "needs a host whose robots.txt to read: "
+                                      "give allowed_domains (or start_urls, feeds or sitemaps)")
+
+    @property
+    def follow(self) -> bool:
+        """Whether teasers are followed to article pages by default (``[listing] follow``)."""
+        return self.listing.follow if self.listing is not None else True
+
+    def source_urls(self) -> tuple[str, ...]:
+        """Every listing, feed and sitemap URL the definition names."""
+        return (*self.start_urls, *self.feeds, *self.sitemaps)
+
+    def robots_urls(self) -> tuple[str, ...]:
+        """The robots.txt URLs whose ``Sitemap:`` lines ``sitemaps_from_robots`` reads: one
+        per origin of the source URLs, else one per allowed domain (over https)."""
+        if not self.sitemaps_from_robots:
+            return ()
+        origins: list[str] = []
+        for url in self.source_urls():
+            parts = urlsplit(url)
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in origins:
+                origins.append(origin)
+        if not origins:
+            origins = [f"https://{domain}" for domain in self.allowed_domains]
+        return tuple(f"{origin}/robots.txt" for origin in origins)
 
 
 def load_site(path: str | Path) -> SiteDefinition:
@@ -108,6 +168,7 @@ def load_site(path: str | Path) -> SiteDefinition:
 _TOP_KEYS = {
     "name", "start_urls", "allowed_domains", "timezone", "languages",
     "listing", "article", "boilerplate", "settings",
+    "feeds", "sitemaps", "sitemaps_from_robots", "sitemap_follow", "sitemap_allow",
 }
 _LISTING_KEYS = {f.name for f in fields(ListingRules)}
 _ARTICLE_KEYS = {f.name for f in fields(ArticleRules)}
@@ -122,17 +183,25 @@ def site_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> SiteDefin
     name = check.string(data, "name", required=True)
     if not _NAME_RE.match(name):
         raise SiteDefinitionError(source, "name", f"{name!r} is not a valid spider name (letters, digits, _ . -)")
-    start_urls = tuple(check.string_list(data, "start_urls", required=True))
-    if not start_urls:
-        raise SiteDefinitionError(source, "start_urls", "needs at least one URL")
-    for url in start_urls:
-        check.url(url, "start_urls")
+    start_urls = tuple(check.string_list(data, "start_urls"))
+    feeds = tuple(check.string_list(data, "feeds"))
+    sitemaps = tuple(check.string_list(data, "sitemaps"))
+    from_robots = check.boolean(data, "sitemaps_from_robots", "", default=False)
+    for key, urls in (("start_urls", start_urls), ("feeds", feeds), ("sitemaps", sitemaps)):
+        for url in urls:
+            check.url(url, key)
+    if not (start_urls or feeds or sitemaps or from_robots):
+        problem = "needs at least one URL" if "start_urls" in data else "missing: a site needs a listing source"
+        raise SiteDefinitionError(source, "start_urls", problem + " (or give feeds, sitemaps or sitemaps_from_robots)")
     allowed = data.get("allowed_domains")
     allowed_domains = (
         tuple(check.string_list(data, "allowed_domains"))
         if allowed is not None
-        else tuple(sorted({urlsplit(u).hostname or "" for u in start_urls}))
+        else tuple(sorted({urlsplit(u).hostname or "" for u in (*start_urls, *feeds, *sitemaps)} - {""}))
     )
+    if from_robots and not (start_urls or feeds or sitemaps) and allowed is None:
+        raise SiteDefinitionError(source, "sitemaps_from_robots", "needs a host whose robots.txt to read: "
+                                  "give allowed_domains (or start_urls, feeds or sitemaps)")
     if not allowed_domains:
         raise SiteDefinitionError(source, "allowed_domains", "must name at least one host (an empty list would let "
                                   "the crawl follow links to any site); leave it out to use the start URLs' hosts")
@@ -143,18 +212,26 @@ def site_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> SiteDefin
         raise SiteDefinitionError(source, "timezone", f"unknown time zone {timezone!r} (use an IANA name such as 'Asia/Almaty')") from exc
     languages = tuple(check.string_list(data, "languages"))
 
-    listing_data = check.table(data, "listing", required=True)
-    check.known_keys(listing_data, _LISTING_KEYS, "listing.")
-    listing = ListingRules(
-        item=check.selector(listing_data, "item", "listing.", required=True),
-        url=check.selector(listing_data, "url", "listing.", required=True),
-        title=check.selector(listing_data, "title", "listing.", required=True),
-        summary=check.selector(listing_data, "summary", "listing."),
-        date=check.selector(listing_data, "date", "listing."),
-        section=check.selector(listing_data, "section", "listing."),
-        next_page=check.selector(listing_data, "next_page", "listing."),
-        follow=check.boolean(listing_data, "follow", "listing.", default=True),
-    )
+    listing: ListingRules | None = None
+    if start_urls or "listing" in data:
+        listing_data = check.table(data, "listing", required=True)
+        check.known_keys(listing_data, _LISTING_KEYS, "listing.")
+        if not start_urls and set(listing_data) - {"follow"}:
+            raise SiteDefinitionError(source, "listing", "teaser selectors without start_urls to use them on "
+                                      "(feeds and sitemaps need none; keep only 'follow', or add start_urls)")
+        required = bool(start_urls)
+        listing = ListingRules(
+            item=check.selector(listing_data, "item", "listing.", required=required) or "",
+            url=check.selector(listing_data, "url", "listing.", required=required) or "",
+            title=check.selector(listing_data, "title", "listing.", required=required) or "",
+            summary=check.selector(listing_data, "summary", "listing."),
+            date=check.selector(listing_data, "date", "listing."),
+            section=check.selector(listing_data, "section", "listing."),
+            next_page=check.selector(listing_data, "next_page", "listing."),
+            follow=check.boolean(listing_data, "follow", "listing.", default=True),
+        )
+    sitemap_follow = _regexes(check, data, "sitemap_follow")
+    sitemap_allow = _regexes(check, data, "sitemap_allow")
 
     article_data = check.table(data, "article")
     check.known_keys(article_data, _ARTICLE_KEYS, "article.")
@@ -162,17 +239,7 @@ def site_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> SiteDefin
 
     boilerplate = check.table(data, "boilerplate")
     check.known_keys(boilerplate, _BOILERPLATE_KEYS, "boilerplate.")
-    patterns = tuple(check.string_list(boilerplate, "patterns", prefix="boilerplate."))
-    for i, pattern in enumerate(patterns):
-        key = f"boilerplate.patterns[{i}]"
-        if len(pattern) > MAX_PATTERN_LENGTH:
-            raise SiteDefinitionError(source, key, f"longer than {MAX_PATTERN_LENGTH} characters")
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise SiteDefinitionError(source, key, f"bad regular expression {pattern[:80]!r}: {exc}") from exc
-        except RecursionError:
-            raise SiteDefinitionError(source, key, "regular expression nested too deeply") from None
+    patterns = _regexes(check, boilerplate, "patterns", prefix="boilerplate.")
 
     settings = dict(check.table(data, "settings"))
     from newsarchive.setting_names import SettingError, check_settings
@@ -192,7 +259,28 @@ def site_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> SiteDefin
         boilerplate_patterns=patterns,
         settings=settings,
         source=source,
+        feeds=feeds,
+        sitemaps=sitemaps,
+        sitemaps_from_robots=from_robots,
+        sitemap_follow=sitemap_follow,
+        sitemap_allow=sitemap_allow,
     )
+
+
+def _regexes(check: _Checker, data: Mapping[str, Any], key: str, prefix: str = "") -> tuple[str, ...]:
+    """A list of regular expressions, each compiled once here so a bad one fails at load."""
+    patterns = tuple(check.string_list(data, key, prefix=prefix))
+    for i, pattern in enumerate(patterns):
+        name = f"{prefix}{key}[{i}]"
+        if len(pattern) > MAX_PATTERN_LENGTH:
+            raise check.fail(name, f"longer than {MAX_PATTERN_LENGTH} characters")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise check.fail(name, f"bad regular expression {pattern[:80]!r}: {exc}") from exc
+        except RecursionError:
+            raise check.fail(name, "regular expression nested too deeply") from None
+    return patterns
 
 
 _NAME_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,40}")

@@ -1,5 +1,10 @@
 """The Times of Central Asia (timesca.com): latest news, a category, a tag, or a search.
 
+Each run reads the listing pages with their selectors and then the same listing's
+WordPress feed (``/feed/``, ``/category/SLUG/feed/``, ``/tag/SLUG/feed/``,
+``/?s=WORDS&feed=rss2``), so articles are still found if a theme change breaks the
+selectors. An article on both is requested once, from the listing.
+
     scrapy crawl timesca -O items.jsonl
     scrapy crawl timesca -a query=drugs -a max_pages=3
     scrapy crawl timesca -a category=politics -a since=2025-11-01
@@ -17,6 +22,7 @@ from newsarchive.sitedef import ArticleRules, ListingRules, SiteDefinition
 SITE = SiteDefinition(
     name="timesca",
     start_urls=("https://timesca.com/latest/",),
+    feeds=("https://timesca.com/feed/",),
     allowed_domains=("timesca.com",),
     timezone="Asia/Almaty",
     languages=("en", "ru"),
@@ -69,3 +75,14 @@ class TimescaSpider(ListingSpider):
         if self.category:
             return [f"{root}/category/{quote(self.category.strip('/'))}/"]
         return list(self.site.start_urls)
+
+    def listing_feed_urls(self) -> list[str]:
+        """The WordPress feed of the same listing (paged with ``?paged=N``)."""
+        root = "https://timesca.com"
+        if self.query:
+            return [f"{root}/?{urlencode({'s': self.query, 'feed': 'rss2'})}"]
+        if self.tag:
+            return [f"{root}/tag/{quote(self.tag.strip('/'))}/feed/"]
+        if self.category:
+            return [f"{root}/category/{quote(self.category.strip('/'))}/feed/"]
+        return list(self.site.feeds)

@@ -38,10 +38,17 @@ async def test_every_article_found_exactly_once(sample_site, crawl) -> None:
     assert set(urls) == expected_urls(sample_site)
     # pagination complete: every /latest/ page fetched, nothing beyond the last
     pages = sample_site.content.listing("latest").pages
-    assert out.stats["newsarchive/listing/pages"] == pages
     for page in range(2, pages + 1):
         assert sample_site.hits[f"/latest/page/{page}/"] - before.get(f"/latest/page/{page}/", 0) == 1
     assert sample_site.hits[f"/latest/page/{pages + 1}/"] == before.get(f"/latest/page/{pages + 1}/", 0)
+    # then the same listing's feed, walked to its end (a first run): its articles were all
+    # found by the listing already, so none is requested again
+    assert out.stats["newsarchive/feed/pages"] == pages
+    assert out.stats["newsarchive/listing/pages"] == 2 * pages  # listing pages and feed pages
+    for page in range(2, pages + 2):  # the page after the last answers 404: the feed's end
+        assert sample_site.hits[f"/feed/?paged={page}"] - before.get(f"/feed/?paged={page}", 0) == 1
+    assert out.stats["newsarchive/feed/paging_end"] == 1
+    assert not any(key.startswith("newsarchive/listing/failed/") for key in out.stats)
 
 
 @pytest_twisted.ensureDeferred
@@ -108,9 +115,13 @@ async def test_edge_cases_handled_as_documented(sample_site, crawl) -> None:
 @pytest_twisted.ensureDeferred
 async def test_max_pages_and_follow_false(sample_site, crawl) -> None:
     out = await crawl(TimescaSpider, base_url=sample_site.url, max_pages="2", follow="false")
-    assert out.stats["newsarchive/listing/pages"] == 2
+    assert out.stats["newsarchive/listing/pages"] == 4  # two listing pages, two feed pages
+    assert out.stats["newsarchive/feed/pages"] == 2
     first_two = {a for p in (1, 2) for a in sample_site.content.listing("latest", None, p).ids}
     expected = {sample_site.content.article(i).teaser_url(sample_site.url) for i in first_two}
+    # without visiting the pages nothing tells the listing's old (redirecting) link of
+    # the redirect article from the feed's canonical one: both are teasers
+    expected |= {sample_site.content.article(i).url(sample_site.url) for i in first_two}
     assert {item["url"] for item in out.items} == expected
     assert all(item["body"] is None for item in out.items)  # article pages were not visited
     assert "newsarchive/articles/parsed" not in out.stats
@@ -125,7 +136,9 @@ async def test_since_stops_pagination(sample_site, crawl) -> None:
     dated = [item for item in out.items if item["published"]]
     assert dated and all(item["published"][:10] >= cutoff.isoformat() for item in dated)
     assert out.stats["newsarchive/teasers/older_than_since"] >= 1
-    assert out.stats["newsarchive/listing/pages"] == 2 < content.listing("latest").pages
+    # two listing pages, then two feed pages (the feed stops at the same cutoff)
+    assert out.stats["newsarchive/listing/pages"] == 4 and out.stats["newsarchive/feed/pages"] == 2
+    assert 2 < content.listing("latest").pages
 
 
 @pytest_twisted.ensureDeferred
@@ -140,7 +153,11 @@ async def test_category_tag_and_search_listings(sample_site, crawl) -> None:
         out = await crawl(TimescaSpider, base_url=base, follow="false", **args)
         listing = content.listing(kind, key)
         ids = {i for p in range(1, listing.pages + 1) for i in content.listing(kind, key, p).ids}
-        assert {item["url"] for item in out.items} == {content.article(i).teaser_url(base) for i in ids}, args
+        # the listing's teasers, and the same articles from its feed (canonical URLs: with
+        # follow=false the redirect article's old link cannot be told from its new one)
+        expected = {content.article(i).teaser_url(base) for i in ids} | {content.article(i).url(base) for i in ids}
+        assert {item["url"] for item in out.items} == expected, args
+        assert out.stats["newsarchive/feed/pages"] == listing.pages, args
 
 
 @pytest_twisted.ensureDeferred

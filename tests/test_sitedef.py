@@ -78,3 +78,69 @@ def test_unreadable_and_invalid_files(tmp_path: Path) -> None:
     latin.write_bytes('name = "caf\xe9"\n'.encode("latin-1"))
     with pytest.raises(SiteDefinitionError, match="not UTF-8"):
         load_site(latin)
+
+
+# -- feeds and sitemaps as listing sources ---------------------------------------------
+
+
+def test_a_site_with_feeds_or_sitemaps_needs_no_listing_selectors() -> None:
+    site = site_from_dict({"name": "feedonly", "feeds": ["https://news.example.org/feed/"]})
+    assert site.feeds == ("https://news.example.org/feed/",) and site.start_urls == ()
+    assert site.listing is None and site.follow is True
+    assert site.allowed_domains == ("news.example.org",)
+    site = site_from_dict({"name": "maps", "sitemaps": ["https://a.example.org/sitemap.xml.gz"],
+                           "feeds": ["https://b.example.org/rss"], "listing": {"follow": False},
+                           "sitemap_follow": ["post-sitemap"], "sitemap_allow": [r"/20\d\d/"]})
+    assert site.follow is False and site.listing is not None
+    assert site.allowed_domains == ("a.example.org", "b.example.org")
+    assert site.sitemap_follow == ("post-sitemap",) and site.sitemap_allow == (r"/20\d\d/",)
+    assert site.robots_urls() == ()
+    both = site_from_dict({**MINIMAL, "feeds": ["https://news.example.org/feed/"], "sitemaps_from_robots": True})
+    assert both.start_urls and both.feeds and both.listing is not None
+    assert both.robots_urls() == ("https://news.example.org/robots.txt",)
+    robots = site_from_dict({"name": "r", "sitemaps_from_robots": True, "allowed_domains": ["x.example.org"]})
+    assert robots.robots_urls() == ("https://x.example.org/robots.txt",)
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "words"),
+    [
+        ({"name": "x"}, "start_urls", "or give feeds, sitemaps or sitemaps_from_robots"),
+        ({"name": "x", "start_urls": ["https://a.org/"]}, "listing", "missing"),
+        ({"name": "x", "feeds": ["https://a.org/feed/"], "listing": {"item": "li", "url": "a", "title": "a"}},
+         "listing", "without start_urls"),
+        ({"name": "x", "feeds": ["feed.xml"]}, "feeds", "absolute http(s) URL"),
+        ({"name": "x", "sitemaps": ["ftp://a.org/s.xml"]}, "sitemaps", "absolute http(s) URL"),
+        ({"name": "x", "sitemaps_from_robots": True}, "sitemaps_from_robots", "allowed_domains"),
+        ({"name": "x", "sitemaps_from_robots": "yes", "feeds": ["https://a.org/f"]}, "sitemaps_from_robots", "true or false"),
+        ({"name": "x", "sitemaps": ["https://a.org/s.xml"], "sitemap_follow": ["(post"]}, "sitemap_follow[0]",
+         "bad regular expression"),
+        ({"name": "x", "feed": ["https://a.org/f"]}, "feed", "did you mean 'feeds'"),
+    ],
+)
+def test_bad_sources_name_the_key(data: dict, key: str, words: str) -> None:
+    with pytest.raises(SiteDefinitionError) as info:
+        site_from_dict(data, source="sites/bad.toml")
+    assert info.value.key == key
+    assert words in str(info.value)
+
+
+def test_a_definition_in_python_is_checked_too() -> None:
+    from newsarchive.sitedef import ListingRules, SiteDefinition
+
+    with pytest.raises(SiteDefinitionError, match="start_urls: needs at least one URL"):
+        SiteDefinition(name="nothing")
+    from spiders.listing import SiteFileSpider
+
+    class NoRules(SiteFileSpider):
+        site = SiteDefinition(name="x", start_urls=("https://a.org/",))
+
+        def load_site(self, **kwargs: object) -> SiteDefinition:
+            return self.site
+
+    with pytest.raises(TypeError, match="start URLs without listing rules"):
+        NoRules()
+    site = SiteDefinition(name="x", feeds=("https://a.org/feed/",))
+    assert site.follow is True and site.source_urls() == ("https://a.org/feed/",)
+    rules = ListingRules(item="li", url="a::attr(href)", title="a", follow=False)
+    assert SiteDefinition(name="y", start_urls=("https://a.org/",), listing=rules).follow is False

@@ -355,13 +355,20 @@ class SiteContent:
     # -- listings ---------------------------------------------------------------------
 
     def listing(
-        self, kind: ListingKind, key: str | None = None, page: int = 1, *, hidden: int = 0
+        self,
+        kind: ListingKind,
+        key: str | None = None,
+        page: int = 1,
+        *,
+        hidden: int = 0,
+        repeat_teaser: bool = True,
     ) -> ListingPage | None:
         """Page ``page`` of a listing, or None for an unknown key or a page past the end.
 
         ``hidden`` newest articles (indexes below it) are not published yet and left out.
         A listing without results still has a page 1 (WordPress shows "Nothing Found"),
-        e.g. a search, or a tag whose every article is still hidden.
+        e.g. a search, or a tag whose every article is still hidden. ``repeat_teaser``
+        False leaves out the duplicate-teaser edge case (feeds never repeat an entry).
         """
         ids = self._listing_ids(kind, key)
         if ids is None or page < 1:
@@ -374,7 +381,7 @@ class SiteContent:
             return None
         start = (page - 1) * self.per_page
         shown = tuple(ids[start : start + self.per_page])
-        if kind == "latest" and page == 2 and self.edges.duplicate_teaser:
+        if kind == "latest" and page == 2 and self.edges.duplicate_teaser and repeat_teaser:
             shown = (ids[start - 1], *shown)
         return ListingPage(
             kind=kind,

@@ -1,5 +1,7 @@
 """HTML (and robots/sitemap text) of the sample site, built by plain string joining.
 
+Feeds and the Google News sitemap are in ``syndication.py``.
+
 The markup follows the contract the spiders are written against (see EDGE_CASES.md for
 the deliberate deviations). Links are absolute and built from the server's own base URL,
 as WordPress does, never from the request's Host header. Chrome that is identical on
@@ -152,8 +154,11 @@ class Renderer:
 
     def sitemap_index(self) -> str:
         pages = -(-(len(self.content) - self.hidden) // SITEMAP_PAGE_SIZE)
+        # each child's lastmod is its newest article's (child 1 holds the newest)
         entries = "".join(
-            f"<sitemap><loc>{self.base}/wp-sitemap-posts-post-{n}.xml</loc></sitemap>\n"
+            f"<sitemap><loc>{self.base}/wp-sitemap-posts-post-{n}.xml</loc>"
+            f"<lastmod>{self.content.published(self.hidden + (n - 1) * SITEMAP_PAGE_SIZE).isoformat()}"
+            "</lastmod></sitemap>\n"
             for n in range(1, pages + 1)
         )
         return (
@@ -170,7 +175,8 @@ class Renderer:
         urls = []
         for i in range(start, min(start + SITEMAP_PAGE_SIZE, len(self.content))):
             slug = self.content.slug(i)
-            urls.append(f"<url><loc>{self.base}/{slug}/</loc></url>\n")
+            lastmod = self.content.published(i).isoformat()
+            urls.append(f"<url><loc>{self.base}/{slug}/</loc><lastmod>{lastmod}</lastmod></url>\n")
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

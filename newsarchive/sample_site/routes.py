@@ -22,8 +22,14 @@ from email.utils import format_datetime
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
 
-from newsarchive.sample_site.content import ArticleSpec, ListingKind, SiteContent, listing_path
+from newsarchive.sample_site.content import (
+    ArticleSpec,
+    ListingKind,
+    SiteContent,
+    listing_path,
+)
 from newsarchive.sample_site.pages import Renderer
+from newsarchive.sample_site.syndication import CONTENT_TYPES, FEED_TYPES, FeedRenderer
 
 HTML_UTF8 = "text/html; charset=UTF-8"
 
@@ -31,6 +37,7 @@ _LISTING = re.compile(r"/(?:(latest)|(category|tag|author)/([a-z0-9-]+))/(?:page
 _LEGACY = re.compile(r"/index\.php/news/([0-9]+)-[^/]*/?")
 _ARTICLE = re.compile(r"/([a-z0-9-]+)/")
 _SITEMAP_PAGE = re.compile(r"/wp-sitemap-posts-post-([0-9]+)\.xml")
+_FEED = re.compile(r"/(?:(category|tag|author)/([a-z0-9-]+)/)?feed/(?:(rss2|atom|rdf)/)?")
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class Router:
         self.base = base.rstrip("/")
         self.hidden = hidden
         self.pages = Renderer(content, self.base, hidden)
+        self.feeds = FeedRenderer(content, self.base, hidden)
         self._cached = functools.lru_cache(maxsize=2048)(self._resolve)
         self._not_found = Response(404, self.pages.not_found().encode())
 
@@ -77,6 +85,11 @@ class Router:
         if m := _SITEMAP_PAGE.fullmatch(path):
             sitemap = self.pages.sitemap_page(int(m[1]))
             return _xml(sitemap) if sitemap else self._not_found
+        if path == "/news-sitemap.xml":
+            return _xml(self.feeds.news_sitemap())
+        if m := _FEED.fullmatch(path):
+            kind: ListingKind = m[1] or "latest"  # type: ignore[assignment]
+            return self._feed(kind, m[2], m[3] or "rss2", parse_qs(parts.query))
         if m := _LEGACY.fullmatch(path):
             spec = self._published(self.content.article_by_legacy_id(int(m[1])))
             return self._redirect(spec.path) if spec else self._not_found
@@ -93,6 +106,9 @@ class Router:
     def _front(self, query: str) -> Response:
         """``/``: the home page, or search results when ``?s=`` is present."""
         params = parse_qs(query, keep_blank_values=True)
+        if "feed" in params:  # /?feed=rss2, /?s=words&feed=atom
+            key = params["s"][0].strip() if "s" in params else None
+            return self._feed("search" if "s" in params else "latest", key, params["feed"][0], params)
         if "s" not in params:
             listing = self.content.listing("latest", hidden=self.hidden)
             assert listing is not None
@@ -101,6 +117,18 @@ class Router:
         page = int(paged) if paged.isdigit() else 1
         listing = self.content.listing("search", params["s"][0].strip(), page, hidden=self.hidden)
         return self._html(self.pages.listing(listing)) if listing else self._not_found
+
+    def _feed(self, kind: ListingKind, key: str | None, feed_type: str, params: dict[str, list[str]]) -> Response:
+        """A listing's feed page (``?paged=N``); 404 past the end, as on WordPress."""
+        if feed_type not in FEED_TYPES:
+            feed_type = "rss2"  # WordPress serves its default feed for feed=rss, feed=anything
+        paged = params.get("paged", ["1"])[0]
+        page = int(paged) if paged.isdigit() and int(paged) >= 1 else 1
+        listing = self.content.listing(kind, key, page, hidden=self.hidden, repeat_teaser=False)
+        if listing is None:
+            return self._not_found
+        body = self.feeds.feed(listing, feed_type).encode()
+        return Response(200, body, CONTENT_TYPES[feed_type])
 
     def _listing(self, kind: ListingKind, key: str | None, page_text: str | None) -> Response:
         if page_text is None:

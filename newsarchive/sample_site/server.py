@@ -7,7 +7,7 @@ Two things can change while the server runs, so that multi-day crawls and transi
 failures are tested against one server and port (EDGE_CASES.md, "Changing the site"):
 
 * ``hidden_newest=K`` leaves the newest K articles (indexes ``0 .. K-1``) unpublished:
-  absent from every listing, count, pagination, sidebar and sitemap; their pages 404.
+  absent from every listing, count, pagination, sidebar, feed and sitemap; their pages 404.
   ``site.hidden_newest = 0`` or ``site.publish(k)`` reveals them, oldest first, at the
   top of ``/latest/``. ``visible_articles()`` is the ground truth, in listing order.
 * ``flaky={index: times}`` makes article ``index`` answer ``flaky_status`` (503 unless

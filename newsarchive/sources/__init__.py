@@ -1,0 +1,17 @@
+"""Listing sources that need no hand-written selectors.
+
+A site's articles are found on *listing sources*: paginated HTML listings (the
+``[listing]`` selectors of a site definition), and the machine-readable lists most news
+sites publish anyway. The modules here read those documents into plain data; the
+spider (:mod:`newsarchive.listing_spider`) turns each entry into a teaser and handles it
+exactly like a listing teaser (archived ones skipped, failed ones retried, walks resumed).
+
+- :mod:`~newsarchive.sources.syndication`: RSS 2.0, RSS 1.0 (RDF) and Atom feeds, read
+  with feedparser from the archived response body, and their pagination (RFC 5005
+  ``rel="next"``, WordPress's ``?paged=N``);
+- :mod:`~newsarchive.sources.sitemaps`: sitemap indexes, url sets, gzipped sitemaps and
+  Google News sitemaps, read with Scrapy's sitemap parser.
+
+Nothing here fetches anything: every document comes from a response the crawl archived,
+so a replay reads the same entries.
+"""
