@@ -82,10 +82,12 @@ class CrawlResult:
 
 
 def resolve_spider(spider: str) -> tuple[str, dict[str, str]]:
-    """Map ``NAME`` or ``PATH.toml`` to a spider name and the arguments it needs.
+    """Map ``NAME``, ``PATH.toml`` or a listing ``URL`` to a spider name and its arguments.
 
     A site file is loaded here once, so a bad one fails before Scrapy starts.
     """
+    if spider.startswith(("http://", "https://")):
+        return "url", {"url": spider}  # a listing page: the automatic listing rules
     if spider.endswith(".toml") or os.sep in spider or Path(spider).is_file():
         load_site(spider)  # raises SiteDefinitionError naming the file and key
         return "listing", {"site": str(Path(spider))}

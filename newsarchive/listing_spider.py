@@ -61,7 +61,9 @@ from newsarchive.job import JobState, Walk
 from newsarchive.job.failures import PERMANENT, failure_reason
 from newsarchive.job.redirects import ON_SITE_META, on_site
 from newsarchive.provenance import attach_warc_pointer
-from newsarchive.sitedef import SiteDefinition
+from newsarchive.sitedef import ListingRules, SiteDefinition
+from newsarchive.sources.auto_listing import AutoListing, find_teasers
+from newsarchive.sources.auto_listing import Teaser as AutoTeaser
 from newsarchive.sources.sitemaps import (
     SitemapDocument,
     SitemapEntry,
@@ -137,8 +139,6 @@ class ListingSpider(scrapy.Spider):
         self.feed_urls = [rebase_url(u, base_url) for u in self.listing_feed_urls()]
         self.sitemap_urls = [rebase_url(u, base_url) for u in self.listing_sitemap_urls()]
         self.robots_urls = [rebase_url(u, base_url) for u in self.robots_txt_urls()]
-        if self.start_urls and site.listing is None:
-            raise TypeError(f"{type(self).__name__}: start URLs without listing rules in site {site.name!r}")
         sources = self.source_urls
         if base_url and sources:
             self.allowed_domains = [urlsplit(sources[0]).hostname or ""]
@@ -308,25 +308,74 @@ class ListingSpider(scrapy.Spider):
             logger.warning("Listing %s is not an HTML page (%s); skipped", response.url, response.headers.get("Content-Type"))
             return
         stats.inc_value("newsarchive/listing/pages")
-        rules = self.site.listing
-        assert rules is not None, "start URLs need listing rules"
+        rules = self.site.listing or ListingRules()
         fetched = fetched_at(response)
-        teasers = select(response, rules.item)
-        if not teasers:
+        teasers = select(response, rules.item) if rules.item else []
+        next_url = first_text(response, rules.next_page) if rules.next_page else None
+        items: Iterable[Article | None]
+        if teasers:
+            stats.inc_value("newsarchive/listing/rule/selectors")
+            items = (self.teaser_item(teaser, response, fetched) for teaser in teasers)
+            total = len(teasers)
+        else:
+            found = self.auto_listing(response, walk, rules)
+            items = [self.auto_teaser_item(t, response, fetched) for t in found.teasers]
+            total = len(found.teasers)
+            if not rules.next_page:
+                next_url = found.next_page
+                if next_url:
+                    stats.inc_value(f"newsarchive/listing/rule/next/{found.next_rule}")
+        if not total:
             stats.inc_value("newsarchive/listing/empty")
             if page == 1:
                 stats.inc_value("newsarchive/listing/empty_first_page")
-            logger.warning("No teasers on listing page %s (selector %r)", response.url, rules.item)
-        next_url = first_text(response, rules.next_page) if rules.next_page else None
+            logger.warning("No teasers on listing page %s (selector %r, automatic rules too)", response.url, rules.item)
 
         def next_request(url: str) -> Request:
             return response.follow(url, callback=self.parse_listing, errback=self.listing_failed,
                                    cb_kwargs={"page": page + 1, "walk": walk}, meta={SOURCE_META: "listing"},
                                    dont_filter=True)
 
-        items = (self.teaser_item(teaser, response, fetched) for teaser in teasers)
-        yield from self.walk_page(response, walk, page, items, total=len(teasers),
+        yield from self.walk_page(response, walk, page, items, total=total,
                                   next_url=next_url, next_request=next_request)
+
+    def auto_listing(self, response: TextResponse, walk: Walk, rules: ListingRules) -> AutoListing:
+        """Teasers found by the automatic rules: where the site gives no selectors, or its
+        selectors match nothing (a redesign?), said once per walk with the selector named."""
+        stats = self.crawler.stats
+        found = find_teasers(response, response.url, languages=self.languages or (), hint=walk.auto_hint)
+        if found.teasers:
+            walk.auto_hint = walk.auto_hint or found.signature
+            stats.inc_value(f"newsarchive/listing/rule/{found.teaser_rule}")
+            if rules.item and not walk.auto_warned:
+                walk.auto_warned = True
+                stats.inc_value("newsarchive/listing/selector_fallbacks")
+                logger.warning("Listing selector %r matched nothing on %s; the automatic rules found %d teasers "
+                               "(%s): check the site file", rules.item, response.url, len(found.teasers),
+                               found.teaser_rule)
+        if found.truncated:
+            stats.inc_value("newsarchive/listing/auto_truncated")
+        return found
+
+    def auto_teaser_item(self, teaser: AutoTeaser, response: Response, fetched: datetime) -> Article | None:
+        """An item from a teaser the automatic rules found (see :meth:`teaser_item`)."""
+        url = self._followable(teaser.url, teaser.title, response)
+        if url is None:
+            return None
+        item = Article(
+            url=url,
+            title=teaser.title,
+            summary=teaser.summary,
+            published_raw=teaser.date_text,
+            published=self.parse_date(teaser.date_text, fetched, response.url),
+            language=self.languages[0] if self.languages else page_language(response),
+            site=self.site.name,
+            listing_url=response.url,
+            crawled_at=format_iso(fetched),
+        )
+        attach_warc_pointer(item, response, role="listing")
+        self.crawler.stats.inc_value("newsarchive/teasers/found")
+        return item
 
     def walk_page(
         self,

@@ -14,7 +14,8 @@ handled the same way (archived teasers skipped, failed articles retried, resume)
 - ``sitemaps`` (and, with ``sitemaps_from_robots``, those robots.txt names): sitemap
   indexes, url sets, gzipped sitemaps, Google News sitemaps.
 
-``[listing]`` is required only with ``start_urls``; a site needs at least one source.
+``[listing]`` selectors are optional: without them (or where they match nothing) the
+automatic listing rules find the teasers. A site needs at least one source.
 """
 
 from __future__ import annotations
@@ -55,11 +56,15 @@ class SiteDefinitionError(ValueError):
 
 @dataclass(frozen=True)
 class ListingRules:
-    """How to find teasers on a listing page and the link to the next page."""
+    """How to find teasers on a listing page and the link to the next page.
 
-    item: str
-    url: str
-    title: str
+    Empty ``item``/``url``/``title``: no selectors, the automatic listing rules
+    (:mod:`newsarchive.sources.auto_listing`) find the teasers and the next page.
+    """
+
+    item: str = ""
+    url: str = ""
+    title: str = ""
     summary: str | None = None
     date: str | None = None
     section: str | None = None
@@ -110,7 +115,7 @@ class SiteDefinition:
     """Regexes: a sitemap entry is an article only if its URL matches one (none: all)."""
 
     def __post_init__(self) -> None:
-        # (start_urls without listing rules: the TOML loader refuses them, ListingSpider too)
+        # (start_urls without listing rules: the automatic listing rules find the teasers)
         if not (self.start_urls or self.feeds or self.sitemaps or self.sitemaps_from_robots):
             raise SiteDefinitionError(self.source, "start_urls", "needs at least one URL "
                                       "(or give feeds, sitemaps or sitemaps_from_robots)")
@@ -214,12 +219,14 @@ def site_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> SiteDefin
 
     listing: ListingRules | None = None
     if start_urls or "listing" in data:
-        listing_data = check.table(data, "listing", required=True)
+        listing_data = check.table(data, "listing")
         check.known_keys(listing_data, _LISTING_KEYS, "listing.")
         if not start_urls and set(listing_data) - {"follow"}:
             raise SiteDefinitionError(source, "listing", "teaser selectors without start_urls to use them on "
                                       "(feeds and sitemaps need none; keep only 'follow', or add start_urls)")
-        required = bool(start_urls)
+        # No selectors at all: the automatic listing rules find the teasers. A teaser
+        # selector needs its url and title selectors (they are relative to it).
+        required = bool(start_urls) and bool({"item", "url", "title"} & set(listing_data))
         listing = ListingRules(
             item=check.selector(listing_data, "item", "listing.", required=required) or "",
             url=check.selector(listing_data, "url", "listing.", required=required) or "",

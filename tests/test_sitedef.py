@@ -106,7 +106,7 @@ def test_a_site_with_feeds_or_sitemaps_needs_no_listing_selectors() -> None:
     ("data", "key", "words"),
     [
         ({"name": "x"}, "start_urls", "or give feeds, sitemaps or sitemaps_from_robots"),
-        ({"name": "x", "start_urls": ["https://a.org/"]}, "listing", "missing"),
+        ({"name": "x", "start_urls": ["https://a.org/"], "listing": {"item": "li"}}, "listing.url", "missing"),
         ({"name": "x", "feeds": ["https://a.org/feed/"], "listing": {"item": "li", "url": "a", "title": "a"}},
          "listing", "without start_urls"),
         ({"name": "x", "feeds": ["feed.xml"]}, "feeds", "absolute http(s) URL"),
@@ -138,8 +138,7 @@ def test_a_definition_in_python_is_checked_too() -> None:
         def load_site(self, **kwargs: object) -> SiteDefinition:
             return self.site
 
-    with pytest.raises(TypeError, match="start URLs without listing rules"):
-        NoRules()
+    assert NoRules().site.listing is None  # no rules: the automatic listing rules find the teasers
     site = SiteDefinition(name="x", feeds=("https://a.org/feed/",))
     assert site.follow is True and site.source_urls() == ("https://a.org/feed/",)
     rules = ListingRules(item="li", url="a::attr(href)", title="a", follow=False)

@@ -13,11 +13,13 @@ from newsarchive.commands import checked_settings, crawl_or_report, log_level
 from newsarchive.crawl import ITEMS_FILE, WARC_SUBDIR, parse_pairs, resolve_spider, summary_lines
 from newsarchive.sitedef import SiteDefinitionError
 
-HELP = "crawl a site (spider name or site TOML) into DIR/items.jsonl and DIR/warc/"
+HELP = "crawl a site (spider name, site TOML or a listing URL) into DIR/items.jsonl and DIR/warc/"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spider", metavar="SPIDER_OR_SITE_TOML", help="spider name (see `scrapy list`) or a site definition file")
+    parser.add_argument("spider", metavar="SPIDER_OR_SITE_TOML_OR_URL",
+                        help="spider name (see `scrapy list`), a site definition file, or a listing page URL "
+                             "(its teasers and pages found by the automatic listing rules)")
     parser.add_argument("--out", "-o", required=True, metavar="DIR", help="output directory (created; reused across runs)")
     parser.add_argument("-a", dest="spider_args", action="append", metavar="NAME=VALUE", help="spider argument (repeatable)")
     parser.add_argument("-s", dest="settings", action="append", metavar="NAME=VALUE", help="Scrapy setting (repeatable)")

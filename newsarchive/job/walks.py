@@ -50,6 +50,9 @@ class Walk:
     """The previous run left this walk unfinished."""
     visited: set[str] = field(default_factory=set, repr=False)
     """Canonical URLs of the listing pages requested in this run (pagination loops)."""
+    auto_hint: str | None = field(default=None, repr=False)
+    """Where the automatic listing rules found this walk's teasers on its first page."""
+    auto_warned: bool = field(default=False, repr=False)
 
     def may_stop_at_known_page(self) -> bool:
         """Whether a listing page whose teasers are all known may end this walk."""
