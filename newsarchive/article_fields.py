@@ -15,22 +15,44 @@ site-definition query (CSS, or XPath after ``xpath:``) or a function of the page
   asides, figures, related-links or comment blocks inside it.
 
 The publication date has its own extractor (:func:`~newsarchive.date_extraction.extract_published`).
+
+Work per page is bounded: a page of more than :data:`MAX_PAGE_NODES` nodes is read in a
+copy of its first ones (``ArticleFields.truncated`` says so, and it is logged), at most
+:data:`MAX_PARAGRAPHS` paragraphs are scored, and every walk over the tree is linear
+(nothing asks each node for all its ancestors, on pages nested 2,000 deep).
 """
 
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Union
 
+import parsel
 from lxml import etree
 
-from newsarchive.date_extraction import CHROME_LABELS
-from newsarchive.extract import element_text, first_text, squeeze, texts
+from newsarchive.date_extraction import CHROME_LABELS, first_nodes, iter_nodes
+from newsarchive.extract import first_text, squeeze, texts
 from newsarchive.json_ld import json_ld_objects
 from newsarchive.sitedef import ArticleRules
+
+logger = logging.getLogger(__name__)
+
+MAX_PAGE_NODES = 50_000
+"""Nodes (elements, comments; document order) of an article page that are read.
+
+A larger page is read in a copy of its first 50,000 nodes, its other fields and body
+paragraphs are lost (logged, and ``ArticleFields.truncated``). News article pages have a
+few hundred to a few thousand (the 275 real pages of the test corpus: at most 4,274); every
+query over the whole tree costs about a second per million nodes, and the generic
+fallbacks run a dozen of them.
+"""
+MAX_PARAGRAPHS = 5_000
+"""``<p>`` elements scored by :func:`densest_paragraphs` (real pages: at most 167)."""
 
 
 class PageContext:
@@ -46,7 +68,7 @@ class PageContext:
     def json_ld(self) -> list[dict[str, Any]]:
         """The page's JSON-LD objects (``@graph`` members included), in document order, parsed once."""
         if self._json_ld is None:
-            self._json_ld = [] if self.root is None else list(json_ld_objects(self.root))
+            self._json_ld = [] if self.root is None else list(json_ld_objects(self.root))  # MAX_JSON_LD_OBJECTS at most
         return self._json_ld
 
 
@@ -84,7 +106,7 @@ def json_ld_article_body(ctx: PageContext) -> list[str]:
     for obj in ctx.json_ld:
         value = obj.get("articleBody")
         if isinstance(value, str):
-            lines = [squeeze(line) for line in html.unescape(value).splitlines()]
+            lines = [squeeze(line) for line in _unescape(value).splitlines()]
             if any(lines):
                 return [line for line in lines if line]
     return []
@@ -105,15 +127,17 @@ def densest_paragraphs(ctx: PageContext) -> list[str]:
     text length to its parent and half of it to its grandparent; the best-scored element
     wins (the first one on a tie). Its ``<p>``, ``<h2>`` and ``<h3>`` are kept in document
     order, except those inside a part of it that is page furniture (same tags, or a
-    class/id naming a menu, sidebar, related links, comments, newsletter...).
+    class/id naming a menu, sidebar, related links, comments, newsletter...). The first
+    :data:`MAX_PARAGRAPHS` paragraphs of the page are scored.
     """
     if ctx.root is None:
         return []
     scores: dict[etree._Element, float] = {}
-    for p in ctx.root.iter("p"):
-        if _inside(p, None, furniture=False):
+    not_body: dict[etree._Element, bool] = {}
+    for p in islice(iter_nodes(ctx.root, ("p",)), MAX_PARAGRAPHS):
+        if _inside(p, None, not_body, furniture=False):
             continue
-        length = len(element_text(p))
+        length = len(_text(p))
         if not length:
             continue
         holder = p.getparent()
@@ -126,10 +150,11 @@ def densest_paragraphs(ctx: PageContext) -> list[str]:
         return []
     best = max(scores, key=scores.__getitem__)
     found = []
-    for part in best.iter(*_BODY_PARTS):
-        if _inside(part, best, furniture=True):
+    furniture: dict[etree._Element, bool] = {}
+    for part in iter_nodes(best, _BODY_PARTS):
+        if _inside(part, best, furniture, furniture=True):
             continue
-        text = element_text(part)
+        text = _text(part)
         if text:
             found.append(text)
     return found
@@ -169,6 +194,7 @@ class ArticleFields:
     tags: list[str] = field(default_factory=list)
     section: str | None = None
     language: str | None = None
+    truncated: bool = False  # the page had more than MAX_PAGE_NODES nodes: read its first ones
 
     @property
     def body_text(self) -> str | None:
@@ -183,6 +209,7 @@ def extract_article_fields(page: Any, rules: ArticleRules | None = None) -> Arti
     generic fallbacks.
     """
     rules = rules or ArticleRules()
+    page, truncated = _first_nodes_of(page)
     ctx = PageContext(page)
     title = first_text(page, rules.title) if rules.title else _first_text(ctx, FALLBACK_TITLE)
     body = texts(page, rules.body) if rules.body else _first_nonempty(ctx, FALLBACK_BODY)
@@ -195,7 +222,22 @@ def extract_article_fields(page: Any, rules: ArticleRules | None = None) -> Arti
         tags=_unique(tags),
         section=first_text(page, rules.section),
         language=page_language(page),
+        truncated=truncated,
     )
+
+
+def _first_nodes_of(page: Any) -> tuple[Any, bool]:
+    """``page``, or a selector on a copy of its first :data:`MAX_PAGE_NODES` nodes (and whether)."""
+    sel = getattr(page, "selector", page)
+    root = getattr(sel, "root", None)
+    if getattr(sel, "type", None) != "html" or not isinstance(root, etree._Element):
+        return page, False
+    first = first_nodes(root, MAX_PAGE_NODES)
+    if first is None:
+        return page, False
+    logger.info("Article fields of %s: only the first %d nodes of the page read (MAX_PAGE_NODES)",
+                getattr(page, "url", None) or "a page", MAX_PAGE_NODES)
+    return parsel.Selector(root=first, type="html"), True
 
 
 def page_language(page: Any) -> str | None:
@@ -225,36 +267,99 @@ def _first_nonempty(ctx: PageContext, fallbacks: tuple[Fallback, ...]) -> list[s
 _LD_ARTICLE_TYPE = re.compile(r"(?:Article|Posting|Report)\b")  # NewsArticle, BlogPosting...
 
 
-def _names(value: Any) -> Iterator[str]:
+def _names(value: Any, depth: int = 0) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         if isinstance(value.get("name"), str):
             yield value["name"]
-    elif isinstance(value, list):
+    elif isinstance(value, list) and depth < 8:  # as deep as walk_json goes, no deeper
         for item in value:
-            yield from _names(item)
+            yield from _names(item, depth + 1)
 
 
 def _ld_text(value: str) -> str:
     """JSON-LD strings are often HTML-escaped a second time (``&quot;``, ``&#8216;``)."""
-    return squeeze(html.unescape(value))
+    return squeeze(_unescape(value))
 
 
-def _inside(element: etree._Element, stop: etree._Element | None, *, furniture: bool) -> bool:
-    """Whether ``element`` or an ancestor below ``stop`` is never body (or page furniture)."""
+# A numeric character reference with more digits than any code point has.
+# Leading zeros, then a significant digit: the two never compete for the same digit.
+_HUGE_CHARREF = re.compile(r"&#(?:[xX]0*[1-9a-fA-F][0-9a-fA-F]{6,}|0*[1-9][0-9]{7,});?")
+
+
+def _unescape(value: str) -> str:
+    """:func:`html.unescape`, without its ``ValueError`` on a reference of 4,300 digits or more.
+
+    Any reference beyond U+10FFFF is U+FFFD for ``html.unescape``; such references are
+    replaced first, so that it never converts their digits (``int()`` refuses more than
+    4,300 and is quadratic below that).
+    """
+    if "&#" in value:
+        value = _HUGE_CHARREF.sub("\ufffd", value)
+    return html.unescape(value)
+
+
+def _inside(element: etree._Element, stop: etree._Element | None, memo: dict[etree._Element, bool],
+            *, furniture: bool) -> bool:
+    """Whether ``element`` or an ancestor below ``stop`` is never body (or page furniture).
+
+    ``memo`` (one per ``stop`` and ``furniture``) remembers the answer for every node on
+    the way up, so that asking for each paragraph of a page nested 2,000 deep costs one
+    walk over its ancestors in all, not one per paragraph.
+    """
+    path: list[etree._Element] = []
     node: etree._Element | None = element
+    found = False
     while node is not None and node is not stop:
+        known = memo.get(node)
+        if known is not None:
+            found = known
+            break
+        path.append(node)
         tag = node.tag
         if isinstance(tag, str):
             if tag in _NOT_BODY:
-                return True
+                found = True
+                break
             if furniture:
                 labels = f"{node.get('class') or ''} {node.get('id') or ''}".strip()
                 if labels and CHROME_LABELS.search(labels):
-                    return True
+                    found = True
+                    break
         node = node.getparent()
-    return False
+    for seen in path:
+        memo[seen] = found
+    return found
+
+
+_NO_TEXT = frozenset({"script", "style", "noscript", "template"})
+
+
+def _text(element: etree._Element) -> str:
+    """:func:`~newsarchive.extract.element_text` of an element, in one walk over its subtree.
+
+    Equal to it for an element that does not itself sit inside a script, style,
+    noscript or template element (:func:`_inside` skips those): ``element_text`` asks
+    every text node for all its ancestors, which on a page nested 2,000 deep costs
+    2,000 steps per text node.
+    """
+    if element.tag in _NO_TEXT:
+        return ""
+    if not len(element):  # no children (the common paragraph): its own text is all of it
+        return squeeze(element.text or "")
+    pieces: list[str] = []
+    walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
+    for event, node in walker:
+        if event == "start":
+            if node is not element and node.tag in _NO_TEXT:
+                walker.skip_subtree()
+                continue
+            if node.text:
+                pieces.append(node.text)
+        elif node is not element and node.tail:  # "end", "comment", "pi"
+            pieces.append(node.tail)
+    return squeeze(" ".join(pieces))
 
 
 def _strip_by(author: str) -> str:

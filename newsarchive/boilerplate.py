@@ -13,6 +13,10 @@ Two complementary tools:
 In a Scrapy crawl :class:`BoilerplateLearnerMiddleware` (a spider middleware) feeds every
 HTML page to one learner per crawler (see :func:`learner_for`); the item pipeline
 ``newsarchive.pipelines.BoilerplatePipeline`` applies both tools to the items.
+
+Work is linear in the text (no built-in regex can backtrack over a run of spaces,
+bullets or digits; a site's own ``patterns`` are trusted configuration, not checked),
+and the learner reads at most :data:`MAX_LEARN_NODES` nodes of a page.
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ from __future__ import annotations
 import logging
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 from lxml import html as lxml_html
+
+from newsarchive.cleaning import unicode_normalize
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -101,17 +106,16 @@ RESULTS_COUNTER_RE = re.compile(
     r"|\bПоказан[оы]?\s+\d+\s*[-–—]\s*\d+\s+из\s+\d+",
     re.IGNORECASE,
 )
-LABEL_LINE_RE = re.compile(
+LABEL_LINE_RE = re.compile(  # "[ \t]*(?:[»...]+[ \t]*)?": spaces, marks, spaces, one way only
     r"^[ \t]*(?:Read\s+more|Continue\s+reading|Read\s+full\s+(?:article|story)|More|"
     r"Читать\s+далее|Подробнее|Читать\s+полностью|Share(?:\s+this(?:\s+article)?)?|"
-    r"Subscribe|Print|Tweet|Поделиться)[ \t]*[»›→>.…:]*[ \t]*$",
+    r"Subscribe|Print|Tweet|Поделиться)[ \t]*(?:[»›→>.…:]+[ \t]*)?$",
     re.IGNORECASE | re.MULTILINE,
 )
 BUILTIN_PATTERNS: tuple[re.Pattern[str], ...] = (RESULTS_COUNTER_RE, LABEL_LINE_RE)
 
 _SEPARATORS = re.compile(rf"(?:\s|{_BULLET})*")
 _HSPACE = re.compile(r"[^\S\n]+")
-_DANGLING = re.compile(rf"^(?:\s|{_BULLET})+|(?:\s|{_BULLET})+$")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
@@ -176,14 +180,22 @@ def _strip_tickers(text: str) -> tuple[str, int]:
     parts: list[str] = []
     last = 0
     chain_end = 0
+    line_start = scanned = 0  # start of the line of the last match; text[:scanned] searched for "\n"
+    run_from, run_end = -1, 0  # separators from run_from reach run_end (memo: one scan per origin)
     for m in TICKER_RE.finditer(text):
         start = m.start()
         if not m.group("bullet"):
             # Without a bullet, an entry must continue a run of entries, or (for the
             # "= number" form) at least not follow a number ("1 USD = 478 KZT"), or (for
             # the "Brent 82.15 ▲0.5%" form) start a line ("closed at KZT 478.5 (+0.3%)").
-            line_start = text.rfind("\n", 0, start) + 1
-            chained = _SEPARATORS.fullmatch(text, max(chain_end, line_start), start) is not None
+            newline = text.rfind("\n", scanned, start)  # only what earlier matches did not search
+            if newline >= 0:
+                line_start = newline + 1
+            scanned = start
+            origin = max(chain_end, line_start)
+            if origin != run_from:
+                run_from, run_end = origin, _SEPARATORS.match(text, origin).end()
+            chained = run_end >= start  # only separators between origin and this entry
             after_number = start >= 2 and text[start - 1] in " \u00a0" and text[start - 2].isdigit()
             if not chained and (after_number or not m.group("equals")):
                 continue
@@ -196,11 +208,24 @@ def _strip_tickers(text: str) -> tuple[str, int]:
     return "".join(parts), len(parts) // 2
 
 
+# Spaces and bullets left at either end of a line by a removal. Matched from the start of
+# the line and of the reversed line: a search for "a run, then the end of the line" would
+# rescan the run from each of its characters.
+_DANGLING = re.compile(rf"(?:\s|{_BULLET})*")
+
+
+def _strip_dangling(line: str) -> str:
+    start = _DANGLING.match(line).end()
+    if start == len(line):
+        return ""
+    return line[start: len(line) - _DANGLING.match(line[::-1]).end()]
+
+
 def _tidy(text: str) -> str:
     lines = []
     for line in text.split("\n"):
         if "\x00" in line:
-            line = _DANGLING.sub("", _HSPACE.sub(" ", line.replace("\x00", " ")))
+            line = _strip_dangling(_HSPACE.sub(" ", line.replace("\x00", " ")))
             if not line:
                 continue
         else:
@@ -235,10 +260,15 @@ def block_key(text: str, *, mask_digits: bool = True) -> str:
     if text.isascii():
         key = " ".join(text.lower().split())
     else:
-        key = " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold().split())
+        key = " ".join(_INVISIBLE.sub("", unicode_normalize("NFKC", text)).casefold().split())
     if mask_digits and _DIGITS.search(key):
         key = _DIGITS.sub("0", key)
     return key
+
+
+MAX_LEARN_NODES = 50_000
+"""Nodes (document order) of one page the learner reads; the rest of a larger page is not
+counted. News pages have a few thousand (real pages of the test corpus: at most 4,274)."""
 
 
 def iter_blocks(root: Any) -> list[str]:
@@ -248,10 +278,22 @@ def iter_blocks(root: Any) -> list[str]:
     ``br``...; also elements whose class says *ticker*/*marquee*), so a ``div`` holding
     loose text and paragraphs yields the loose text and each paragraph separately.
     """
+    return _blocks(root, None)[0]
+
+
+def _blocks(root: Any, max_nodes: int | None) -> tuple[list[str], bool]:
+    """:func:`iter_blocks` of the first ``max_nodes`` nodes; also whether that was all of them."""
     blocks: list[str] = []
     buf: list[str] = []
+    nodes = 0
+    limit = -1 if max_nodes is None else max_nodes
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
+        if event != "end":
+            nodes += 1
+            if nodes == limit + 1:
+                _flush(buf, blocks)
+                return blocks, False
         tag = el.tag
         if tag.__class__ is not str:  # comment / processing instruction: only its tail counts
             text = el.tail
@@ -272,7 +314,7 @@ def iter_blocks(root: Any) -> list[str]:
         if text and (buf or not text.isspace()):
             buf.append(text)
     _flush(buf, blocks)
-    return blocks
+    return blocks, True
 
 
 def _is_ticker(el: Any) -> bool:
@@ -322,6 +364,7 @@ class RepeatedBlockLearner:
         self._counts: dict[str, list[int]] = {}  # key -> [count, max undercount]
         self._page_keys: set[str] = set()
         self.pages = 0
+        self.pages_cut = 0  # pages of which only the first MAX_LEARN_NODES nodes were read
 
     # -- feeding -----------------------------------------------------------------
 
@@ -352,14 +395,28 @@ class RepeatedBlockLearner:
         return True
 
     def feed_tree(self, root: Any, page_key: str | None = None) -> bool:
-        """Count one page given as a parsed lxml tree (e.g. ``response.selector.root``)."""
-        return self.feed_blocks(iter_blocks(root), page_key)
+        """Count one page given as a parsed lxml tree (e.g. ``response.selector.root``).
+
+        Only its first :data:`MAX_LEARN_NODES` nodes are read (``pages_cut`` counts the
+        pages where that was not all).
+        """
+        if page_key is not None and page_key in self._page_keys:
+            return False
+        blocks, whole = _blocks(root, MAX_LEARN_NODES)
+        counted = self.feed_blocks(blocks, page_key)
+        if counted and not whole:
+            self.pages_cut += 1
+        return counted
 
     def feed_html(self, html: str | bytes, page_key: str | None = None) -> bool:
-        """Count one page given as HTML source."""
+        """Count one page given as HTML source (one lxml cannot parse counts as empty)."""
         if not html or not html.strip():
             return self.feed_blocks((), page_key)
-        return self.feed_tree(lxml_html.document_fromstring(html), page_key)
+        try:
+            root = lxml_html.document_fromstring(html)
+        except (etree.ParserError, ValueError):  # "Document is empty", an encoding declaration in str
+            return self.feed_blocks((), page_key)
+        return self.feed_tree(root, page_key)
 
     # -- querying ----------------------------------------------------------------
 
@@ -475,6 +532,7 @@ class BoilerplateLearnerMiddleware:
     def process_spider_input(self, response: Response, spider: Any = None) -> None:
         if not isinstance(response, self._html_response):
             return
+        cut_before = self.learner.pages_cut
         try:
             counted = self.learner.feed_tree(response.selector.root, page_key=response.url)
         except Exception as exc:  # a page the learner cannot read must not break the crawl
@@ -483,6 +541,10 @@ class BoilerplateLearnerMiddleware:
             return
         if counted:
             self.stats.inc_value("newsarchive/boilerplate/pages_seen")
+        if self.learner.pages_cut > cut_before:
+            self.stats.inc_value("newsarchive/boilerplate/pages_cut")
+            logger.info("Boilerplate learner read the first %d nodes of %s only (MAX_LEARN_NODES)",
+                        MAX_LEARN_NODES, response.url)
 
     def spider_closed(self, spider: Any = None) -> None:
         learned = self.learner.learned_patterns()

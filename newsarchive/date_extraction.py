@@ -24,11 +24,19 @@ it is. Those elements are removed before the text
 scan and before htmldate sees the page, so a page whose only visible date is the
 render date yields ``None`` (or a date htmldate finds elsewhere, e.g. in the URL) --
 never the render date. Metadata (steps 2-3) is trusted: it describes the article.
+
+Work per page is bounded, whatever the page holds (see the ``MAX_*`` constants below,
+chosen far above what real news pages need, so that they change nothing on them): only
+the first :data:`MAX_SCAN_NODES` nodes of a page are searched, each source looks at a
+bounded number of elements or objects, at most :data:`MAX_DATE_CANDIDATES` strings are
+parsed and at most :data:`MAX_DATEPARSER_CALLS` of them handed to ``dateparser``, and
+htmldate sees at most :data:`HTMLDATE_MAX_CHARS` characters. Each limit is counted, not
+timed, so re-extracting an archived page gives the same answer as the crawl did; hitting
+one is logged (INFO, with the URL).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -42,10 +50,22 @@ import parsel
 from cssselect import SelectorError
 from lxml import etree
 
-from newsarchive.dates import FUTURE_SLACK, MIN_DATE, normalize_date
-from newsarchive.json_ld import json_ld_scripts, unwrap, walk_json
+from newsarchive.dates import FUTURE_SLACK, MIN_DATE, DateparserBudget, _normalize
+from newsarchive.json_ld import MAX_JSON_LD_OBJECTS, json_ld_scripts, load_json, unwrap, walk_json
 
-__all__ = ["FoundDate", "extract_published"]
+__all__ = [
+    "HTMLDATE_MAX_CHARS",
+    "MAX_DATEPARSER_CALLS",
+    "MAX_DATE_CANDIDATES",
+    "MAX_SCAN_NODES",
+    "MAX_SOURCE_ITEMS",
+    "MAX_TEXT_BLOCKS",
+    "MAX_TEXT_READ",
+    "FoundDate",
+    "extract_published",
+    "first_nodes",
+    "iter_nodes",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +80,41 @@ class FoundDate:
 
 
 NOT_FOUND = FoundDate(None, None, "none")
+
+# --------------------------------------------------------------------------- budgets
+
+MAX_SCAN_NODES = 20_000
+"""Nodes (elements, comments; document order) of a page that the sources search.
+
+A larger page is searched in a copy of its first 20,000 nodes. News article pages have
+a few hundred to a few thousand (the 275 real pages of the test corpus: at most 4,274),
+and their dates sit in the head and next to the headline; every lxml query over the
+whole tree costs about a second per million nodes.
+"""
+MAX_SOURCE_ITEMS = 2_000
+"""``<meta>`` tags, JSON-LD scripts, ``<time>`` elements and selector matches read per source
+(real pages: at most 189 meta tags, 80 ``<time>`` elements, 28 JSON-LD scripts); JSON-LD
+objects: :data:`~newsarchive.json_ld.MAX_JSON_LD_OBJECTS`."""
+MAX_TEXT_BLOCKS = 1_000
+"""Byline-like blocks (class/id saying date, time, byline, meta...) the text step reads
+(real pages: at most 549). Each is read only as far as a byline can go (300 characters)."""
+MAX_DATE_CANDIDATES = 250
+"""Strings handed to :func:`~newsarchive.dates.normalize_date` per page (real pages: at most 15)."""
+MAX_DATEPARSER_CALLS = 3
+"""Of those, strings the fast path did not read and ``dateparser`` may try (real pages: at
+most 1; one call costs milliseconds, up to half a second on word salad with a year)."""
+HTMLDATE_MAX_CHARS = 1_000_000
+"""Characters (text, tails, attribute values, scripts included) of the page htmldate sees,
+in document order (the 275 real pages: at most 1.3 million, almost all of it inline scripts,
+and htmldate finds the same date on all of them with this limit);
+htmldate's pattern search costs about a second per million characters of date-like text."""
+MAX_TEXT_READ = (50_000, 2_000_000)
+"""Nodes and characters of element text the sources read per page, all elements together
+(the text of bylines, ``<time>`` elements, selector matches). An element's text is read
+only as far as the source needs (a byline's 300 characters), but nested elements share
+their text: without a total, 2,000 nested ``<time>`` elements would each read it all."""
+_MAX_LABEL_CHARS = 10_000  # of one class/id/itemprop value (real pages: at most 2,600)
+_SELECTOR_TEXT_CHARS = 10_000  # of the text of one selector match searched for dates
 
 # Lower-cased <meta> name/property/itemprop keys that carry the *publication* time, best
 # first. Modified/updated keys are deliberately absent.
@@ -109,7 +164,7 @@ _TEXT_DATE = re.compile(
     | (?:{_CLOCK},?\s*)?\d{{1,2}}(?:\.|-?(?:st|nd|rd|th))?[\s-]+{_MONTH_WORD},?\s+\d{{4}}
         (?:\s*(?:г\.|года|ж\.|y\.))?(?:,?\s*(?:в\s+|at\s+|-\s*|\|\s*)?{_CLOCK})?     # 7 декабря 2025 г., 14:30
     | \d{{4}}(?:-yil|\s+жылғы|-жылдын|\s+йил)\s+\d{{1,2}}[\s-]+{_MONTH_WORD}       # 2025-yil 7-dekabr
-    | {_MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}
+    | (?<![^\W\d_]){_MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}
         (?:,?\s*(?:at\s+|-\s*|\|\s*)?{_CLOCK})?                              # December 7, 2025 10:30
     | \d{{1,3}}\s+(?:hours?|hrs?|minutes?|mins?|days?|час\w*|минут\w*|дн\w*|сағат|саат|soat)
         \s+(?:ago|назад|бұрын|мурун|oldin)                                   # 2 hours ago
@@ -120,6 +175,8 @@ _TEXT_DATE = re.compile(
 _RELATIVE = re.compile(r"ago|назад|бұрын|мурун|oldin|yesterday|today|вчера|сегодня", re.I)
 _LD_FALLBACK = re.compile(r'"datePublished"\s*:\s*"([^"]{6,40})"')
 _TEXT_LIMIT = 300  # a byline is short; longer blocks are article text
+# The month word of "December 7, 2025" starts a word: tried from inside a long run of
+# letters, "[^\W\d_]{3,}" would rescan the rest of the run from every one of them.
 
 
 def extract_published(
@@ -141,40 +198,58 @@ def extract_published(
         sel = html if isinstance(html, parsel.Selector) else parsel.Selector(text=html or "<html/>")
     except (ValueError, TypeError, etree.LxmlError):
         return NOT_FOUND
-    page = _Page(sel)
+    page = _Page(sel, url)
+    dateparser_budget = DateparserBudget(MAX_DATEPARSER_CALLS)
+    candidates_left = MAX_DATE_CANDIDATES
 
     def parse(raw: str | None) -> datetime | None:
+        nonlocal candidates_left
         if not raw or not raw.strip():
             return None
-        return normalize_date(raw.strip(), languages=languages, timezone=timezone,
-                              relative_base=relative_base)
+        candidates_left -= 1
+        return _normalize(raw.strip(), languages, timezone, relative_base, True, dateparser_budget)
 
     steps = (
-        ("selector", lambda: _from_selector(sel, selector) if selector else ()),
+        ("selector", lambda: _from_selector(page.selector, selector, page.reads) if selector else ()),
         ("json-ld", lambda: _from_json_ld(page.tree)),
-        ("meta", lambda: _from_meta(page.tree)),
-        ("time", lambda: _from_time(page.tree, page.chrome)),
-        ("text", lambda: _from_text(page.tree, page.chrome)),
+        ("meta", lambda: _from_meta(page.tree, page.reads)),
+        ("time", lambda: _from_time(page.tree, page.scan, page.reads)),
+        ("text", lambda: _from_text(page.tree, page.allowed, page.reads)),
     )
     stated: FoundDate | None = None  # a date the page states but that does not parse
+    found: FoundDate | None = None
     for index, (source, candidates) in enumerate(steps):
         for raw in candidates():
+            if candidates_left <= 0:
+                break
             value = parse(raw)
             if value is None:
                 if stated is None and raw.strip() and source in _STATED:
                     stated = FoundDate(None, raw.strip(), source)
                 continue
-            if value is not None:
-                found = FoundDate(value, raw.strip(), source)
-                if value.utcoffset() == timedelta(0) and source in _STRUCTURED:
-                    found = _prefer_local_offset(found, steps[index:], parse)
-                return found
+            found = FoundDate(value, raw.strip(), source)
+            if value.utcoffset() == timedelta(0) and source in _STRUCTURED:
+                found = _prefer_local_offset(found, steps[index:], parse, lambda: candidates_left > 0)
+            break
+        if found is not None or candidates_left <= 0:
+            break
+    if candidates_left <= 0:
+        logger.info("Date extraction on %s: candidates after the first %d not read (MAX_DATE_CANDIDATES)",
+                    url or "a page", MAX_DATE_CANDIDATES)
+    if page.reads.exhausted:
+        logger.info("Date extraction on %s: element texts after the first %d nodes / %d characters "
+                    "not read (MAX_TEXT_READ)", url or "a page", *MAX_TEXT_READ)
+    if dateparser_budget.refused:
+        logger.info("Date extraction on %s: %d strings not handed to dateparser (MAX_DATEPARSER_CALLS=%d)",
+                    url or "a page", dateparser_budget.refused, MAX_DATEPARSER_CALLS)
+    if found is not None:
+        return found
     if stated is not None:
         # The page says when it was published, but it is impossible or unreadable:
         # report that (None, with the raw text) rather than let a heuristic guess.
         return stated
     if use_htmldate:
-        raw = _from_htmldate(sel, url, relative_base)
+        raw = _from_htmldate(page, url, relative_base)
         value = parse(raw)
         if value is not None:
             return FoundDate(value, raw, "htmldate")
@@ -186,13 +261,17 @@ class _Page:
 
     The sources walk the tree with precompiled XPath (below) rather than through parsel
     selectors: a page is queried dozens of times and a ``Selector`` per node adds up.
+    A page of more than :data:`MAX_SCAN_NODES` nodes is queried in a copy of its first
+    nodes (:func:`first_nodes`).
     """
 
-    def __init__(self, sel: parsel.Selector) -> None:
+    def __init__(self, sel: parsel.Selector, url: str | None = None) -> None:
         self.sel = sel
+        self.url = url
+        self.reads = _TextReads(*MAX_TEXT_READ)
 
     @cached_property
-    def tree(self) -> etree._Element:
+    def whole_tree(self) -> etree._Element:
         """What ``sel.xpath()`` would search; raises like it for a JSON selector."""
         sel = self.sel
         if sel.type not in ("html", "xml", "text"):
@@ -204,20 +283,42 @@ class _Page:
         return etree.Element("html")  # a bare string: nothing to find
 
     @cached_property
-    def chrome(self) -> set[etree._Element]:
-        """Site chrome (steps "time" and "text" both skip it).
+    def tree(self) -> etree._Element:
+        """:attr:`whole_tree`, or a copy of its first :data:`MAX_SCAN_NODES` nodes."""
+        whole = self.whole_tree
+        first = first_nodes(whole, MAX_SCAN_NODES)
+        if first is None:
+            return whole
+        logger.info("Date extraction on %s: only the first %d nodes of the page searched (MAX_SCAN_NODES)",
+                    self.url or "a page", MAX_SCAN_NODES)
+        return first
+
+    @cached_property
+    def selector(self) -> parsel.Selector:
+        """What the site's date selector runs on: the page, or the copy :attr:`tree` is."""
+        if self.sel.type == "html" and self.tree is not self.whole_tree:
+            return parsel.Selector(root=self.tree, type="html")
+        return self.sel
+
+    @cached_property
+    def scan(self) -> _Scan:
+        return _scan_chrome(self.tree)
+
+    @property
+    def allowed(self) -> set[etree._Element]:
+        """Every node of :attr:`tree` outside site chrome (steps "time" and "text" read only these).
 
         Holding the element proxies keeps lxml from recycling them, so membership tests
         on nodes reached later are reliable.
         """
-        return set(_chrome_nodes(self.tree))
+        return self.scan.allowed
 
 
 _STRUCTURED = ("json-ld", "meta", "time")
 _STATED = ("selector", *_STRUCTURED)  # explicit statements, unlike the text heuristics
 
 
-def _prefer_local_offset(found: FoundDate, steps, parse) -> FoundDate:
+def _prefer_local_offset(found: FoundDate, steps, parse, more) -> FoundDate:
     """Same instant stated elsewhere with a local offset? Use that statement.
 
     Pages often give the time in UTC in one place and with the newsroom's offset in
@@ -227,46 +328,103 @@ def _prefer_local_offset(found: FoundDate, steps, parse) -> FoundDate:
         if source not in _STRUCTURED:
             continue
         for raw in candidates():
+            if not more():
+                return found
             value = parse(raw)
             if value is not None and value == found.value and value.utcoffset() != timedelta(0):
                 return FoundDate(value, raw.strip(), source)
     return found
 
 
+def first_nodes(root: etree._Element, limit: int) -> etree._Element | None:
+    """A copy of the tree under ``root`` cut after its first ``limit`` nodes, or ``None``.
+
+    Nodes (elements, comments, processing instructions) count in document order, ``root``
+    included; ``None`` means the tree has no more than ``limit`` of them, so that it can
+    be used as it is. The copy keeps the text of the nodes it holds (tails too, except
+    those of the ancestors of the first node left out, which follow that node). Work and
+    memory are proportional to ``limit``, not to the size of the tree.
+    """
+    cut = next(islice(iter_nodes(root), limit, None), None)
+    if cut is None:
+        return None
+    path = [cut]
+    for ancestor in cut.iterancestors():
+        path.append(ancestor)
+        if ancestor is root:
+            break
+    path.reverse()  # root ... cut
+    copy = deepcopy(_shallow_copy(root))  # deepcopy: a document of its own, so "//" stays in it
+    old, new = root, copy
+    for step in path[1:]:
+        for child in old:  # the children before the path are wholly before the cut
+            if child is step:
+                break
+            new.append(deepcopy(child))
+        if step is cut:
+            break
+        inner = _shallow_copy(step)
+        new.append(inner)
+        old, new = step, inner
+    return copy
+
+
+def iter_nodes(root: etree._Element, tags: tuple[str, ...] | None = None) -> Iterator[etree._Element]:
+    """``root.iter(*tags)`` (nodes in document order), in time linear on deeply nested trees too.
+
+    ``_Element.iter()`` costs more per node the deeper the node lies (measured: 15 times
+    more at depth 2,000 than at depth 10); ``iterwalk`` does not. Without ``tags``,
+    elements, comments and processing instructions are all yielded, as ``iter()`` does.
+    """
+    if tags:
+        return (node for _, node in etree.iterwalk(root, events=("start",), tag=tags))
+    return (node for _, node in etree.iterwalk(root, events=("start", "comment", "pi")))
+
+
+def _shallow_copy(node: etree._Element) -> etree._Element:
+    copy = node.makeelement(node.tag, node.attrib, nsmap=node.nsmap)
+    copy.text = node.text
+    return copy
+
+
 # --------------------------------------------------------------------------- sources
 
-def _from_selector(sel: parsel.Selector, query: str) -> Iterator[str]:
+def _from_selector(sel: parsel.Selector, query: str, reads: _TextReads) -> Iterator[str]:
     try:
         found = sel.xpath(query[6:]) if query.startswith("xpath:") else sel.css(query)
     except (ValueError, SyntaxError, etree.XPathError, SelectorError) as exc:
         logger.warning("invalid date selector %r: %s", query, exc)
         return
-    for node in found:
+    for node in islice(found, MAX_SOURCE_ITEMS):
         if isinstance(node.root, str):  # ::text, ::attr(), @attr, text()
             texts = [node.root]
-        else:
+        elif isinstance(node.root, etree._Element):
             texts = [node.attrib[a] for a in ("datetime", "content", "title") if node.attrib.get(a)]
-            texts.append(_text_of(node.root))
+            texts.append(_visible_text(node.root, _SELECTOR_TEXT_CHARS, reads)[0])
+        else:  # a number or boolean from an XPath function: no date
+            continue
         for text in texts:
             yield text
             # "Posted on December 7, 2025 by Jane" does not parse whole; its date does.
-            for match in _TEXT_DATE.finditer(text):
+            for match in _TEXT_DATE.finditer(text, 0, _SELECTOR_TEXT_CHARS):
                 if match.group(0) != text.strip():
                     yield match.group(0)
 
 
 def _from_json_ld(tree: etree._Element) -> Iterator[str]:
     ranked: list[tuple[int, int, str]] = []
-    for script in json_ld_scripts(tree):
+    objects = MAX_JSON_LD_OBJECTS
+    for script in islice(json_ld_scripts(tree), MAX_SOURCE_ITEMS):
         try:
-            data = json.loads(unwrap(script), strict=False)
+            data = load_json(unwrap(script))
         except ValueError:
             # Broken JSON (unescaped quotes, trailing commas) is common; the key still reads.
-            ranked.extend((3, len(ranked), m) for m in _LD_FALLBACK.findall(script))
+            ranked.extend((3, len(ranked), m) for m in islice(_LD_FALLBACK.findall(script), MAX_SOURCE_ITEMS))
             continue
-        for obj in walk_json(data):
+        for obj in islice(walk_json(data), objects):
+            objects -= 1
             types = obj.get("@type", "")
-            types = " ".join(types) if isinstance(types, list) else str(types)
+            types = " ".join(map(str, types)) if isinstance(types, list) else str(types)
             article = bool(_ARTICLE_TYPE.search(types))
             for key, rank in (("datePublished", 0 if article else 1),
                               ("dateCreated", 2 if article else 4)):
@@ -275,36 +433,38 @@ def _from_json_ld(tree: etree._Element) -> Iterator[str]:
                     value = value[0]
                 if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                     ranked.append((rank, len(ranked), str(value)))
+        if objects <= 0:
+            break
     for _, _, value in sorted(ranked):
         yield value
 
 
-def _from_meta(tree: etree._Element) -> Iterator[str]:
+def _from_meta(tree: etree._Element, reads: _TextReads) -> Iterator[str]:
     ranked: list[tuple[int, int, str]] = []
-    for meta in _META_WITH_CONTENT(tree):
+    for meta in islice(_META_WITH_CONTENT(tree), MAX_SOURCE_ITEMS):
         content = meta.get("content", "")
         for attr in ("property", "name", "itemprop", "http-equiv"):
-            key = (meta.get(attr) or "").strip().lower()
+            key = (meta.get(attr) or "")[:_MAX_LABEL_CHARS].strip().lower()
             if key in _META_RANK:
                 ranked.append((_META_RANK[key], len(ranked), content))
             elif key == "parsely-page":
                 try:
-                    page = json.loads(content)
+                    page = load_json(content, strict=True)
                 except ValueError:
                     continue
                 if isinstance(page, dict) and isinstance(page.get("pub_date"), str):
                     ranked.append((_META_RANK["parsely-pub-date"], len(ranked), page["pub_date"]))
-    for node in _ITEMPROP_PUBLISHED(tree):
-        value = node.get("content") or node.get("datetime") or _text_of(node)
+    for node in islice(_ITEMPROP_PUBLISHED(tree), MAX_SOURCE_ITEMS):
+        value = node.get("content") or node.get("datetime") or _visible_text(node, _TEXT_LIMIT, reads)[0]
         ranked.append((_META_RANK["datepublished"], len(ranked), value))
     for _, _, value in sorted(ranked):
         yield value
 
 
-def _from_time(tree: etree._Element, chrome: set[etree._Element]) -> Iterator[str]:
+def _from_time(tree: etree._Element, scan: _Scan, reads: _TextReads) -> Iterator[str]:
     scored: list[tuple[int, int, str]] = []
-    for order, node in enumerate(_TIME_NODES(tree)):
-        if _in_chrome(node, chrome):
+    for order, node in enumerate(islice(_TIME_NODES(tree), MAX_SOURCE_ITEMS)):
+        if node not in scan.allowed:  # site chrome
             continue
         own, around = _own_labels(node), _labels(node, levels=2)
         # The element's own class decides ("entry-date published updated" is published);
@@ -318,37 +478,40 @@ def _from_time(tree: etree._Element, chrome: set[etree._Element]) -> Iterator[st
         score = 0
         if published:
             score -= 4
-        if _STORY_ANCESTORS(node):
+        if node in scan.in_story:
             score -= 2
-        raw = node.get("datetime") or _text_of(node)
+        # A <time> holding more than a byline's worth of text is no date: read that far.
+        raw = node.get("datetime") or _visible_text(node, _TEXT_LIMIT, reads)[0]
         scored.append((score, order, raw))
     for _, _, raw in sorted(scored):
         yield raw
 
 
-def _from_text(tree: etree._Element, chrome: set[etree._Element]) -> Iterator[str]:
+def _from_text(tree: etree._Element, allowed: set[etree._Element], reads: _TextReads) -> Iterator[str]:
     """Dates printed in byline-like elements, then right after the headline."""
-    seen: list[str] = []
+    seen = ""  # the texts already read, one a line (a text holds no newline)
     blocks: list[etree._Element] = []
     for node in _LABELLED_BODY_NODES(tree):
         labels = _own_labels(node)
         if _BYLINE.search(labels) and not _CHANGED.search(labels):
             blocks.append(node)
+            if len(blocks) >= MAX_TEXT_BLOCKS:
+                break
     for headline in _FIRST_H1(tree):
         blocks.extend(_AFTER_HEADLINE(headline))
         blocks.extend(_HEADLINE_WRAPPERS(headline))
     relative: list[str] = []  # "2 hours ago" is typical of news-feed widgets: try last
     for node in blocks:
-        if _in_chrome(node, chrome):
+        if node not in allowed:  # site chrome
             continue
         labels = _labels(node, levels=2)
         if _CHANGED.search(labels) and not _PUBLISHED.search(labels):
             continue
-        text = _text_of(node)
+        text, whole = _visible_text(node, _TEXT_LIMIT, reads)
         # A fragment of a block already read was judged with its context ("Updated ...").
-        if not text or len(text) > _TEXT_LIMIT or any(text in done for done in seen):
+        if not whole or not text or len(text) > _TEXT_LIMIT or text in seen:
             continue
-        seen.append(text)
+        seen += "\n" + text
         for match in _TEXT_DATE.finditer(text):
             before = text[max(0, match.start() - 25):match.start()]
             if _CHANGED.search(before):
@@ -360,19 +523,23 @@ def _from_text(tree: etree._Element, chrome: set[etree._Element]) -> Iterator[st
     yield from relative
 
 
-def _from_htmldate(sel: parsel.Selector, url: str | None,
-                   relative_base: datetime | None) -> str | None:
+def _from_htmldate(page: _Page, url: str | None, relative_base: datetime | None) -> str | None:
     try:
         import htmldate
     except ImportError:  # optional at runtime; the pipeline still works without it
         return None
-    tree = deepcopy(sel.root)
-    if not isinstance(tree, etree._Element):
+    if not isinstance(page.sel.root, etree._Element):
         return None
-    for node in _chrome_nodes(tree):
-        parent = node.getparent()
-        if parent is not None:
-            parent.remove(node)  # tail text of chrome is page text; keep it
+    tree = deepcopy(page.tree)
+    chrome = set(page.scan.chrome)
+    if chrome:  # the same nodes in the copy: both trees walked in step (no second chrome scan)
+        for node in [copy for orig, copy in zip(iter_nodes(page.tree), iter_nodes(tree)) if orig in chrome]:
+            parent = node.getparent()
+            if parent is not None:
+                parent.remove(node)  # tail text of chrome is page text; keep it
+    if _keep_chars(tree, HTMLDATE_MAX_CHARS):
+        logger.info("Date extraction on %s: htmldate sees the first %d characters only (HTMLDATE_MAX_CHARS)",
+                    url or "a page", HTMLDATE_MAX_CHARS)
     base = relative_base or datetime.now(dt_timezone.utc)
     if base.tzinfo is None:
         base = base.replace(tzinfo=dt_timezone.utc)
@@ -385,6 +552,49 @@ def _from_htmldate(sel: parsel.Selector, url: str | None,
         return None
 
 
+def _keep_chars(root: etree._Element, limit: int) -> bool:
+    """Cut ``root`` (in place) after ``limit`` characters of text, tails and attribute values.
+
+    Counted in document order; the node where the count runs out keeps the start of its
+    attribute values and text, everything after it goes. Returns whether anything was cut.
+    """
+    left = limit
+    for node in iter_nodes(root):
+        if isinstance(node.tag, str):
+            for key, value in node.attrib.items():
+                left -= len(key) + len(value)
+                if left < 0:
+                    kept = value[: max(0, len(value) + left)]
+                    for later in node.attrib.keys()[node.attrib.keys().index(key):]:
+                        del node.attrib[later]
+                    node.set(key, kept)
+                    node.text = None
+                    _drop_after(node)
+                    return True
+        text = node.text if isinstance(node.tag, str) else None
+        left -= len(text or "") + len(node.tail or "")
+        if left < 0:
+            if text:
+                node.text = text[: max(0, len(text) + left + len(node.tail or ""))]
+            _drop_after(node)
+            return True
+    return False
+
+
+def _drop_after(node: etree._Element) -> None:
+    """Remove everything after ``node``'s own text, in document order (in place)."""
+    for child in list(node):
+        node.remove(child)
+    while True:
+        node.tail = None
+        parent = node.getparent()
+        if parent is None:
+            return
+        for sibling in list(node.itersiblings()):
+            parent.remove(sibling)
+        node = parent
+
+
 # --------------------------------------------------------------------------- chrome
 
 def _labels(node: etree._Element, levels: int) -> str:
@@ -394,7 +604,12 @@ def _labels(node: etree._Element, levels: int) -> str:
 
 
 def _own_labels(node: etree._Element) -> str:
-    return " ".join(filter(None, (node.get("class"), node.get("id"), node.get("itemprop"))))
+    return " ".join(filter(None, (_label(node, "class"), _label(node, "id"), _label(node, "itemprop"))))
+
+
+def _label(node: etree._Element, attr: str) -> str | None:
+    value = node.get(attr)
+    return value[:_MAX_LABEL_CHARS] if value else value
 
 
 def _chrome_nodes(root: etree._Element) -> list[etree._Element]:
@@ -402,40 +617,166 @@ def _chrome_nodes(root: etree._Element) -> list[etree._Element]:
 
     What lies inside a chrome element goes with it, so its subtree is not searched.
     """
-    found = []
-    walker = etree.iterwalk(root, events=("start",))
-    for _, node in walker:
-        if _is_chrome(node):
-            found.append(node)
+    return _scan_chrome(root).chrome
+
+
+@dataclass
+class _Scan:
+    chrome: list[etree._Element]  # outermost site chrome, in document order
+    allowed: set[etree._Element]  # every element outside chrome
+    in_story: set[etree._Element]  # allowed elements with a story ancestor (see _STORY_CLASSES)
+
+
+# What marks an ancestor as the story's: <article>/<main>, or a class containing one of these.
+_STORY_CLASSES = ("entry-meta", "byline", "post-meta", "article")
+
+
+def _scan_chrome(root: etree._Element) -> _Scan:
+    """Site chrome under ``root``, the elements outside it, and which of them are in the story.
+
+    One walk over the tree: the ancestors that matter (``<article>``/``<main>``, story
+    classes) are counted on the way down, and which nodes hold an ``<h1>`` or
+    ``<article>`` is worked out once beforehand, so no node looks at its ancestors or
+    its subtree again.
+    """
+    holders = _heading_holders(root)
+    scan = _Scan([], set(), set())
+    main = story = 0  # open <article>/<main> elements, and open story elements, around the node
+    opened: list[tuple[bool, bool]] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, node in walker:
+        if event == "end":
+            is_main, is_story = opened.pop()
+            main -= is_main
+            story -= is_story
+            continue
+        if _is_chrome(node, main > 0, holders):
+            scan.chrome.append(node)
             walker.skip_subtree()
-    return found
+            opened.append((False, False))
+            continue
+        scan.allowed.add(node)
+        if story:
+            scan.in_story.add(node)
+        is_main = node.tag in ("article", "main")
+        classes = node.get("class") or ""
+        is_story = is_main or any(name in classes for name in _STORY_CLASSES)
+        opened.append((is_main, is_story))
+        main += is_main
+        story += is_story
+    return scan
 
 
-def _is_chrome(node: etree._Element) -> bool:
-    """Whether ``node`` is site chrome (see the module docstring)."""
+def _heading_holders(root: etree._Element) -> set[etree._Element]:
+    """The elements that have an ``<h1>`` or an ``<article>`` below them (each found once)."""
+    holders: set[etree._Element] = set()
+    for heading in iter_nodes(root, ("h1", "article")):
+        for ancestor in heading.iterancestors():
+            if ancestor in holders:
+                break
+            holders.add(ancestor)
+    return holders
+
+
+def _is_chrome(node: etree._Element, in_story: bool, holders: set[etree._Element]) -> bool:
+    """Whether ``node`` is site chrome (see the module docstring).
+
+    ``in_story``: an ancestor is ``<article>``/``<main>``; ``holders``: the elements
+    with an ``<h1>`` or ``<article>`` below them.
+    """
     tag = node.tag if isinstance(node.tag, str) else ""
     if tag in ("html", "body", "article", "main"):
         return False
-    labels = " ".join(filter(None, (node.get("class"), node.get("id"))))
+    labels = " ".join(filter(None, (_label(node, "class"), _label(node, "id"))))
     if _RENDER_DATE.search(labels):
         return True
     if not (tag in ("header", "nav", "footer") or CHROME_LABELS.search(labels)):
         return False
     if _ARTICLE_PART.search(labels):  # "entry-header", "post-footer": the story's own
         return False
-    if any(a.tag in ("article", "main") for a in node.iterancestors()):
+    if in_story:
         return False
-    return node.find(".//h1") is None and node.find(".//article") is None
-
-
-def _in_chrome(node: etree._Element, chrome: set[etree._Element]) -> bool:
-    if not chrome:
-        return False
-    return node in chrome or any(a in chrome for a in node.iterancestors())
+    return node not in holders
 
 
 def _text_of(node: etree._Element) -> str:
+    """Visible text of ``node``, whitespace collapsed (all of it: see :func:`_visible_text`)."""
     return " ".join(" ".join(_TEXT_NODES(node)).split())
+
+
+_NO_TEXT = ("script", "style")
+
+
+class _TextReads:
+    """What is left of a page's :data:`MAX_TEXT_READ`."""
+
+    __slots__ = ("chars", "exhausted", "nodes")
+
+    def __init__(self, nodes: int, chars: int) -> None:
+        self.nodes, self.chars, self.exhausted = nodes, chars, False
+
+
+def _visible_text(node: etree._Element, limit: int, reads: _TextReads | None = None) -> tuple[str, bool]:
+    """:func:`_text_of` read only as far as needed to tell it is longer than ``limit``.
+
+    Returns the text and whether it is whole. Not whole: the text was already longer
+    than ``limit`` characters, or the subtree holds more than ``64 * limit`` characters
+    of raw text (whitespace-only pieces do not count) or ``4 * limit`` nodes, however
+    short its text would be, or the page's ``reads`` ran out; the text returned is then
+    what was read so far. Script and style contents are skipped, their tails kept, as
+    with :func:`_text_of`.
+    """
+    if node.tag in _NO_TEXT:
+        return "", True
+    pieces: list[str] = []
+    size = nodes = 0
+    check = limit
+    max_raw, max_nodes = 64 * limit, 4 * limit
+    if reads is not None:
+        max_raw, max_nodes = min(max_raw, reads.chars), min(max_nodes, reads.nodes)
+    whole = False
+    walker = etree.iterwalk(node, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        if event == "start":
+            nodes += 1
+            if el is not node and el.tag in _NO_TEXT:
+                walker.skip_subtree()
+                continue
+            piece = el.text
+        elif el is node:
+            continue  # "end" of the node itself: its tail is not its text
+        else:
+            piece = el.tail  # "end", "comment", "pi"
+            if event != "end":
+                nodes += 1
+        if nodes > max_nodes:
+            break
+        if not piece:
+            continue
+        if len(piece) > max_raw - size:
+            pieces.append(piece[: max_raw - size])
+            size = max_raw
+            break
+        if piece.isspace():  # only separates words, as the joining space does
+            continue
+        pieces.append(piece)
+        size += len(piece)
+        if size > check:
+            if len(_squeezed(pieces)) > limit:
+                break
+            check = 2 * size
+    else:
+        whole = True
+    if reads is not None:
+        reads.nodes -= min(nodes, reads.nodes)
+        reads.chars -= min(size, reads.chars)
+        if not whole and (reads.nodes <= 0 or reads.chars <= 0):
+            reads.exhausted = True
+    return _squeezed(pieces), whole
+
+
+def _squeezed(pieces: list[str]) -> str:
+    return " ".join(" ".join(pieces).split())
 
 
 # Queries the sources run on every page, compiled once. Plain ``str`` results, as parsel
@@ -449,10 +790,6 @@ _ITEMPROP_PUBLISHED = _xpath(  # [@itemprop] first: a cheap test that rules out 
     '//*[@itemprop][not(self::meta)][translate(@itemprop, "DATEPUBLISHED", "datepublished")="datepublished"]'
 )
 _TIME_NODES = _xpath("//time[@datetime]|//time[@pubdate]|//*[@pubdate][@datetime]")
-_STORY_ANCESTORS = _xpath(
-    "ancestor::article|ancestor::main|ancestor::*[contains(@class,'entry-meta') or "
-    "contains(@class,'byline') or contains(@class,'post-meta') or contains(@class,'article')]"
-)
 _LABELLED_BODY_NODES = _xpath("//body//*[@class or @id][not(self::script or self::style)]")
 _FIRST_H1 = _xpath("(//h1)[1]")
 _AFTER_HEADLINE = _xpath("following::*[position() <= 12]")

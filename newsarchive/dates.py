@@ -33,7 +33,12 @@ Rules (all explicit, none depend on the machine running the code):
   are understood without a hint in the fast-path languages only (``2 hours ago``,
   ``вчера, 14:30``, ``кеше``, ``5 daqiqa oldin``, ``Dec 20``); pass ``languages`` for
   others (``vor 2 Stunden`` with ``languages=["de"]``). Strings with characters no date
-  uses (``= % © $``) and strings over 100 characters are never handed to dateparser.
+  uses (``= % © $``) and strings over 100 characters are never handed to dateparser, nor,
+  without a ``languages`` hint, strings of more than 12 words (its language detection
+  takes up to half a second on a long run of words; no date needs that many).
+* Never raises on bad input: huge numbers (``10**400``), ``"3000 years ago"`` and
+  ``"999999999999 days ago"`` give ``None``. Work per call is bounded: the fast path sees
+  at most 200 characters, dateparser at most 100.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
 
-__all__ = ["MIN_DATE", "FUTURE_SLACK", "format_iso", "normalize_date", "resolve_timezone"]
+__all__ = ["MIN_DATE", "FUTURE_SLACK", "DateparserBudget", "format_iso", "normalize_date", "resolve_timezone"]
 
 UTC = dt_timezone.utc
 MIN_DATE = datetime(1990, 1, 1, tzinfo=UTC)
@@ -57,6 +62,7 @@ FUTURE_SLACK = timedelta(days=2)
 """How far after ``relative_base`` a date may lie (clock skew, time zones, embargoes)."""
 
 _MAX_DATEPARSER_LEN = 100  # longer strings are prose, not dates; dateparser is slow on them
+_MAX_GUESSED_WORDS = 12  # without a language hint, more words are prose (and slow to guess)
 
 
 # --------------------------------------------------------------------------- tables
@@ -213,7 +219,7 @@ def resolve_timezone(value: str | tzinfo | None) -> tzinfo:
         return UTC
     try:
         return _zone(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long for a file
         raise ValueError(f"unknown time zone {value!r}") from exc
 
 
@@ -278,6 +284,10 @@ class _NoMatch(Exception):
     """The fast path does not recognise the shape; ask dateparser."""
 
 
+class _Impossible(Exception):
+    """The fast path recognises the shape, but there is no such date ("3000 years ago")."""
+
+
 # --------------------------------------------------------------------------- fast path
 
 def _fast(s: str, tz: tzinfo, base: datetime, day_first: bool) -> datetime | None:
@@ -338,7 +348,10 @@ def _fast(s: str, tz: tzinfo, base: datetime, day_first: bool) -> datetime | Non
         value = datetime.combine(local.date(), clock, tzinfo=stated or tz)
         return value - timedelta(days=1) if value > local else value
 
-    relative = _relative(rest, clock, tz, base)
+    try:
+        relative = _relative(rest, clock, tz, base)
+    except _Impossible:
+        return None
     if relative is not None:
         return relative
 
@@ -414,9 +427,12 @@ def _relative(rest: str, clock: time | None, tz: tzinfo, base: datetime) -> date
         return None
     raw = match["n"]
     amount = 1 if raw is None else _ONE.get(raw) or int(raw)
-    if unit in ("months", "years"):
-        return _months_back(local, amount * (12 if unit == "years" else 1))
-    return (base - timedelta(**{unit: amount})).astimezone(tz)
+    try:
+        if unit in ("months", "years"):
+            return _months_back(local, amount * (12 if unit == "years" else 1))
+        return (base - timedelta(**{unit: amount})).astimezone(tz)
+    except (OverflowError, ValueError):  # "3000 years ago", "999999999999 days ago"
+        raise _Impossible from None
 
 
 def _months_back(moment: datetime, months: int) -> datetime:
@@ -493,6 +509,29 @@ def _dateparser(s: str, languages: Sequence[str] | None, tz: tzinfo, base: datet
 
 # --------------------------------------------------------------------------- public
 
+class DateparserBudget:
+    """How many more strings one caller (e.g. one page) may hand to ``dateparser``.
+
+    The fast path costs microseconds, a dateparser call milliseconds and, without a
+    language hint, up to half a second; a page offering hundreds of date-like strings
+    would otherwise cost minutes. Deterministic (a count, not a clock), so re-extracting
+    an archived page gives the same answer as the crawl did.
+    """
+
+    __slots__ = ("left", "refused")
+
+    def __init__(self, calls: int) -> None:
+        self.left = calls
+        self.refused = 0  # strings that would have gone to dateparser after the budget ran out
+
+    def take(self) -> bool:
+        if self.left > 0:
+            self.left -= 1
+            return True
+        self.refused += 1
+        return False
+
+
 def normalize_date(
     text: str | int | float | None,
     *,
@@ -506,6 +545,13 @@ def normalize_date(
     Never raises on bad ``text`` (only on an unknown ``timezone`` name). See the module
     docstring for the resolution rules.
     """
+    return _normalize(text, languages, timezone, relative_base, day_first, None)
+
+
+def _normalize(text: object, languages: Sequence[str] | None, timezone: str | tzinfo | None,
+               relative_base: datetime | None, day_first: bool,
+               budget: DateparserBudget | None) -> datetime | None:
+    """:func:`normalize_date`, handing at most ``budget`` strings to dateparser."""
     tz = resolve_timezone(timezone)
     if relative_base is None:
         base = datetime.now(UTC)
@@ -513,7 +559,7 @@ def normalize_date(
         base = relative_base.replace(tzinfo=tz)
     else:
         base = relative_base
-    value = _parse(text, languages, tz, base, day_first)
+    value = _parse(text, languages, tz, base, day_first, budget)
     if value is None:
         return None
     try:
@@ -525,13 +571,17 @@ def normalize_date(
 
 
 def _parse(text: object, languages: Sequence[str] | None, tz: tzinfo, base: datetime,
-           day_first: bool) -> datetime | None:
+           day_first: bool, budget: DateparserBudget | None = None) -> datetime | None:
     if text is None or isinstance(text, bool):
         return None
     if isinstance(text, (int, float)):
-        if not math.isfinite(text):
+        try:  # an int beyond float range (10**400) raises OverflowError on conversion
+            if not math.isfinite(text):
+                return None
+            seconds = text / 1000 if abs(text) >= 1e11 else float(text)
+        except OverflowError:
             return None
-        return _from_timestamp(text / 1000 if abs(text) >= 1e11 else float(text))
+        return _from_timestamp(seconds)
     if isinstance(text, (bytes, bytearray)):
         text = bytes(text).decode("utf-8", "replace")
     if not isinstance(text, str):
@@ -545,7 +595,9 @@ def _parse(text: object, languages: Sequence[str] | None, tz: tzinfo, base: date
         pass
     if len(s) > _MAX_DATEPARSER_LEN or _NOT_A_DATE.search(s):
         return None
-    if not languages and not _has_plausible_year(s, base):
+    if not languages and (not _has_plausible_year(s, base) or s.count(" ") >= _MAX_GUESSED_WORDS):
+        return None
+    if budget is not None and not budget.take():
         return None
     return _dateparser(s, languages, tz, base, day_first)
 

@@ -31,6 +31,9 @@ TRACKING_PARAMS = frozenset(
 )
 _TRACKING_PREFIXES = ("utm_",)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# The authority ("user@host:port") of a URL, as urlsplit finds it after "scheme://" or "//".
+_AUTHORITY = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//([^/?#]*)")
+_MAX_AUTHORITY_CHARS = 1_000  # non-ASCII and longer: not a host (DNS names have 253 characters)
 
 
 def is_tracking_param(name: str) -> bool:
@@ -46,16 +49,25 @@ def canonical_url(url: str) -> str:
     fragment), minus tracking parameters and default ports, with a lower-case scheme and
     host. The path keeps its case and trailing slash: servers may treat those as different
     pages. Input that is not a URL comes back stripped rather than raising, so one bad
-    value cannot stop a crawl.
+    value cannot stop a crawl (``http://[/``: stripped; a port out of range or written
+    in other digits: the rest canonicalised). Work is linear in the URL: a non-ASCII host
+    part of more than 1,000 characters is not a host (Python's URL parser and IDNA
+    encoder normalise it in quadratic time) and comes back as given, less its fragment.
     """
     url = url.strip()
     if not url:
         return url
+    authority = _AUTHORITY.match(url)
+    if authority and len(authority.group(1)) > _MAX_AUTHORITY_CHARS and not authority.group(1).isascii():
+        return url.split("#", 1)[0]
     try:
         url = canonicalize_url(url, keep_fragments=False)
     except ValueError:  # e.g. a port out of range: keep what can be kept
         url = url.split("#", 1)[0]
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[/": no URL at all
+        return url
     query = parts.query
     if query:
         # Filter the raw pairs: decoding and re-encoding would alter non-UTF-8 escapes.
@@ -65,7 +77,8 @@ def canonical_url(url: str) -> str:
     if netloc:
         userinfo, at, hostport = netloc.rpartition("@")
         host, colon, port = hostport.rpartition(":") if hostport.rfind(":") > hostport.rfind("]") else (hostport, "", "")
-        if colon and port.isdigit() and _DEFAULT_PORTS.get(scheme) == int(port):
+        # ASCII digits only ("²" is a digit int() refuses), and no more than a port has.
+        if colon and port.isascii() and port.isdigit() and len(port) <= 5 and _DEFAULT_PORTS.get(scheme) == int(port):
             hostport = host
         netloc = f"{userinfo}{at}{hostport.lower()}"
     return urlunsplit((scheme, netloc, parts.path, query, ""))
