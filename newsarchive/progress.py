@@ -68,3 +68,43 @@ def counted(items: Iterable[T], progress: Progress | None, label: str, unit: str
         if count % every == 1:
             progress(f"{label}: {count} {unit}")
         yield item
+
+
+class ProblemPrinter:
+    """Prints problems (``Damage``) as they are found, on their own lines (clear of a
+    progress line), each cause at most ``limit`` times per file.
+
+    A cause is the problem's ``kind`` in one file: a file with 500 records lacking a
+    field gets three lines and, from :meth:`close`, one more saying how many were left
+    out, not 500. Problems without a kind are all printed.
+    """
+
+    def __init__(self, stream: Any = None, prefix: str = "", limit: int = 3) -> None:
+        self.stream = stream or sys.stderr
+        self.prefix = prefix
+        self.limit = limit
+        self.count = 0
+        self._seen: dict[tuple[str, str], list[Any]] = {}
+
+    def __call__(self, problem: Any) -> None:
+        self.count += 1
+        kind = getattr(problem, "kind", "")
+        if kind:
+            seen = self._seen.setdefault((problem.path, kind), [])
+            seen.append(problem if len(seen) < self.limit else (problem.offset, problem.length))
+            if len(seen) > self.limit:
+                return
+        self.stream.write(f"{line_start(self.stream)}{self.prefix}{problem}\n")
+
+    def close(self) -> None:
+        """Say what was left out."""
+        for (path, kind), seen in self._seen.items():
+            left = seen[self.limit:]
+            if not left:
+                continue
+            offsets = ", ".join(str(offset) for offset, _ in left[:5]) + (", ..." if len(left) > 5 else "")
+            size = sum(length for _, length in left)
+            spans = f", {size} bytes in all" if size else ""
+            self.stream.write(f"{line_start(self.stream)}{self.prefix}{path}: {len(left)} more "
+                              f"{kind} problem(s) like those above{spans} (at {offsets})\n")
+        self._seen.clear()

@@ -1,4 +1,8 @@
-"""Check an archive end to end: digests, damage, unfinished files, and item pointers.
+"""Check an archive end to end: every byte, digests, unfinished files, and item pointers.
+
+Every byte of every file is accounted for (:class:`~newsarchive.warc.reader.RecordReader`):
+it belongs to a readable record or is reported as damage, with its offset and length, so
+a file that reads only half its records cannot pass.
 
 Digests are recomputed from the bytes, not trusted from headers. A payload digest is
 accepted over the payload as stored *or*, for chunked responses, over the de-chunked
@@ -29,6 +33,7 @@ from newsarchive.warc.reader import (
     ZipMember,
     dechunk,
     digest_key,
+    directories_without_archives,
 )
 from newsarchive.warc.writer import OPEN_SUFFIX
 
@@ -46,18 +51,31 @@ class VerifyReport:
     records: int = 0
     block_digests: int = 0
     payload_digests: int = 0
+    unchecked_digests: int = 0  # in an algorithm this checker does not know
     items: int = 0
+    bytes: int = 0  # bytes of the files read, every one accounted for
+    unreadable_bytes: int = 0  # of which not part of any readable record
     problems: list[Damage] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems and self.files > 0
 
+    @property
+    def status(self) -> int:
+        """Exit status: 0 sound, 1 a problem found, 3 no archive file to verify."""
+        if not self.files:
+            return 3
+        return 0 if self.ok else 1
+
     def summary(self) -> list[str]:
+        unreadable = f" ({self.unreadable_bytes} unreadable)" if self.unreadable_bytes else ""
+        unchecked = f", {self.unchecked_digests} in unknown algorithms not checked" if self.unchecked_digests else ""
         lines = [
             f"files:            {self.files}",
+            f"bytes:            {self.bytes}{unreadable}",
             f"records:          {self.records}",
-            f"digests checked:  {self.block_digests} block, {self.payload_digests} payload",
+            f"digests checked:  {self.block_digests} block, {self.payload_digests} payload{unchecked}",
         ]
         if self.items:
             lines.append(f"items checked:    {self.items}")
@@ -66,13 +84,16 @@ class VerifyReport:
         return lines
 
 
+SUFFIXES = ARCHIVE_SUFFIXES + tuple(s + OPEN_SUFFIX for s in ARCHIVE_SUFFIXES)
+"""What ``verify`` reads in a directory: WARC/ARC files, unfinished ones included."""
+
+
 def archive_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | ZipMember]:
     """WARC/ARC files (``.open`` leftovers included) and WARCs inside WACZ files."""
-    suffixes = ARCHIVE_SUFFIXES + tuple(s + OPEN_SUFFIX for s in ARCHIVE_SUFFIXES)
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(suffixes))
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES))
         elif path.is_file() and zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as zf:
                 names = [n for n in zf.namelist() if n.startswith("archive/")]
@@ -91,16 +112,19 @@ def verify(
     paths = list(paths)
     report = VerifyReport()
     sources = list(archive_sources(paths))
+    for directory in directories_without_archives(paths, SUFFIXES):
+        report.problems.append(Damage(str(directory), 0, "no WARC/ARC files in this directory",
+                                      kind="no-archives"))
     for number, source in enumerate(sources, 1):
         name = str(source)
         if not isinstance(source, ZipMember) and not source.exists():
-            report.problems.append(Damage(name, 0, "no such file"))
+            report.problems.append(Damage(name, 0, "no such file", kind="missing"))
             continue
         report.files += 1
         if name.endswith(OPEN_SUFFIX):
             report.problems.append(
                 Damage(name, 0, "unfinished file: its writer did not close it (crawl killed?); "
-                       "the next crawl into this directory finishes it")
+                       "the next crawl into this directory finishes it", kind="unfinished")
             )
         label = f"[{number}/{len(sources)}] {name}"
         _verify_file(source, report, lambda n, label=label: progress and progress(f"{label}: {n} records"))
@@ -110,7 +134,8 @@ def verify(
 
 
 def _verify_file(source: Path | ZipMember, report: VerifyReport, tick: Callable[[int], Any]) -> None:
-    reader = RecordReader(source, parse_http=False, on_damage=report.problems.append)
+    reader = RecordReader(source, parse_http=False, check_headers=True, on_damage=report.problems.append)
+    links = _Links(reader.name, report.problems)
     count = 0
     for record in reader:
         count += 1
@@ -118,7 +143,38 @@ def _verify_file(source: Path | ZipMember, report: VerifyReport, tick: Callable[
         if count % 200 == 0:
             tick(count)
         _check_record(reader, record, report)
+        links.add(record, reader.get_record_offset())
     tick(count)
+    links.close()
+    report.bytes += reader.bytes_read
+    report.unreadable_bytes += reader.unreadable_bytes
+
+
+class _Links:
+    """``WARC-Warcinfo-ID``: what the records of a file with its own warcinfo records name
+    must be one of them. No digest covers a WARC header, so a damaged ID shows as a link
+    to nowhere. (``WARC-Concurrent-To`` is not checked: files of single records cut out of
+    bigger ones, Common Crawl's among them, name records that are elsewhere.)"""
+
+    def __init__(self, name: str, problems: list[Damage]) -> None:
+        self.name, self.problems = name, problems
+        self.warcinfos: set[str] = set()
+        self.infos: dict[str, int] = {}  # WARC-Warcinfo-ID -> offset of the first record naming it
+
+    def add(self, record: Any, offset: int) -> None:
+        headers = record.rec_headers
+        if record.rec_type == "warcinfo":
+            self.warcinfos.add(headers.get_header("WARC-Record-ID") or "")
+        info = headers.get_header("WARC-Warcinfo-ID")
+        if info and info not in self.infos:
+            self.infos[info] = offset
+
+    def close(self) -> None:
+        if self.warcinfos:
+            for info, offset in self.infos.items():
+                if info not in self.warcinfos:
+                    self.problems.append(Damage(self.name, offset, f"WARC-Warcinfo-ID {info} names no "
+                                                "warcinfo record of this file (a damaged header?)", kind="link"))
 
 
 def _check_record(reader: RecordReader, record: Any, report: VerifyReport) -> None:
@@ -149,10 +205,17 @@ def _check_record(reader: RecordReader, record: Any, report: VerifyReport) -> No
         payload.update(chunk)
         if spool is not None:
             spool.write(chunk)
-    offset = reader.get_record_offset()  # also reports truncation
-    truncated = getattr(record.raw_stream, "limit", 0) > 0
+    offset = reader.get_record_offset()  # also reports truncation and corrupt gzip members
     where = headers.get_header("WARC-Target-URI") or record.rec_type
-    if truncated:
+    if reader.record_members > 1:
+        report.problems.append(Damage(
+            reader.name, offset, f"{record.rec_type} record {where} spans {reader.record_members} gzip "
+            "members: whole here, but tools that read one member per record (pywb, warcio) see it "
+            "cut short (fix: warcio recompress)", kind="multi-member"))
+    report.unchecked_digests += block.unknown + payload.unknown
+    if reader.record_damaged:  # incomplete: its digests cannot match, and the cause is reported
+        if spool is not None:
+            spool.close()
         return
     if block.expected:
         report.block_digests += 1
@@ -176,16 +239,19 @@ def _check_record(reader: RecordReader, record: Any, report: VerifyReport) -> No
 
 
 class _Hasher:
-    """Incremental digest in the algorithm a WARC header names (unknown: not checked)."""
+    """Incremental digest in the algorithm a WARC header names (unknown: not checked,
+    and counted in ``unknown``)."""
 
     def __init__(self, expected: str | None, data: bytes = b"") -> None:
         self.expected = expected
+        self.unknown = 0
         self._hash: Any = None
         if expected and ":" in expected:
             algo = expected.split(":", 1)[0].strip().lower().replace("-", "")
             if algo in _HASHES:
                 self._hash = hashlib.new(_HASHES[algo])
         if self._hash is None:
+            self.unknown = 1 if expected else 0
             self.expected = None
         elif data:
             self._hash.update(data)
@@ -198,7 +264,9 @@ class _Hasher:
         return f"{self._hash.name}:{self._hash.hexdigest()}" if self._hash is not None else ""
 
     def matches(self) -> bool:
-        return self.expected is None or digest_key(self.expected) == digest_key(self.actual())
+        if self.expected is None:
+            return True
+        return digest_key(self.expected) == f"{self._hash.name.replace('-', '')}:{self._hash.hexdigest()}"
 
 
 # ---------------------------------------------------------------------------------
@@ -211,29 +279,63 @@ def _verify_items(items_path: Path, paths: list[Any], report: VerifyReport,
     try:
         fh = open(items_path, encoding="utf-8")
     except OSError as exc:
-        report.problems.append(Damage(name, 0, f"cannot read items: {exc}"))
+        report.problems.append(Damage(name, 0, f"cannot read items: {exc}", kind="items"))
         return
     locate = _Locator(paths)
+    found = _Grouped(name)
     with fh, ArchiveFiles() as files:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            report.items += 1
-            if progress and report.items % 200 == 0:
-                progress(f"items: {report.items}")
-            try:
-                item = json.loads(line)
-            except ValueError as exc:
-                report.problems.append(Damage(name, lineno, f"not JSON: {exc}"))
-                continue
-            pointers = _pointers(item)
-            if not pointers:
-                report.problems.append(Damage(name, lineno, f"item {item.get('url')} has no warc pointer"))
-                continue
-            for role, pointer, expected_url in pointers:
-                problem = _check_pointer(pointer, expected_url, locate, files)
-                if problem:
-                    report.problems.append(Damage(name, lineno, f"{role} pointer {problem}"))
+        try:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                report.items += 1
+                if progress and report.items % 200 == 0:
+                    progress(f"items: {report.items}")
+                try:
+                    item = json.loads(line)
+                except ValueError as exc:
+                    found.add(("not-json",), lineno, f"not JSON: {exc}")
+                    continue
+                pointers = _pointers(item) if isinstance(item, dict) else []
+                if not pointers:
+                    url = item.get("url") if isinstance(item, dict) else None
+                    found.add(("no-pointer",), lineno, f"item {url} has no warc pointer")
+                    continue
+                for role, pointer, expected_url in pointers:
+                    problem = _check_pointer(pointer, expected_url, locate, files)
+                    if problem:
+                        kind, message = problem
+                        found.add((kind, str(pointer["filename"])), lineno, f"{role} pointer {message}")
+        except (OSError, UnicodeDecodeError) as exc:
+            found.add(("unreadable-items",), report.items, f"cannot read items: {exc}")
+    report.problems.extend(found.damages())
+
+
+class _Grouped:
+    """Item problems, one cause repeated for many items reported once with a count.
+
+    The cause is the kind of problem and the WARC file it is about: 660 pointers into an
+    unfinished or missing file are one problem, not 660.
+    """
+
+    SHOWN = 5  # line numbers listed for a repeated cause
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.causes: dict[tuple[str, ...], tuple[int, str, list[int]]] = {}
+
+    def add(self, cause: tuple[str, ...], lineno: int, message: str) -> None:
+        first = self.causes.setdefault(cause, (lineno, message, []))
+        first[2].append(lineno)
+
+    def damages(self) -> list[Damage]:
+        found = []
+        for cause, (lineno, message, lines) in self.causes.items():
+            if len(lines) > 1:
+                listed = ", ".join(str(n) for n in lines[: self.SHOWN]) + (", ..." if len(lines) > self.SHOWN else "")
+                message = f"{message} (and {len(lines) - 1} more like it: {len(lines)} in all, lines {listed})"
+            found.append(Damage(self.name, lineno, message, kind=cause[0]))
+        return sorted(found, key=lambda d: d.offset)
 
 
 def _pointers(item: dict[str, Any]) -> list[tuple[str, dict[str, Any], str | None]]:
@@ -259,21 +361,24 @@ def _pointers(item: dict[str, Any]) -> list[tuple[str, dict[str, Any], str | Non
 
 
 def _check_pointer(pointer: dict[str, Any], url: str | None, locate: Any,
-                   files: ArchiveFiles) -> str | None:
+                   files: ArchiveFiles) -> tuple[str, str] | None:
+    """(kind, message) of what is wrong with one pointer, or None."""
     where = f"{pointer['filename']}:{pointer['offset']}"
     source = locate(str(pointer["filename"]))
     if source is None:
-        return f"{where}: WARC file not found among the given archives"
+        return "missing", f"{where}: WARC file not found among the given archives"
     try:
         record = files.load(source, int(pointer["offset"]))
-    except Exception as exc:
-        return f"{where}: unreadable: {exc}"
+    except Exception as exc:  # noqa: BLE001 - whatever is at that offset, it is no record
+        return "unreadable", f"{where}: unreadable: {exc}"
     if record.rec_type not in ("response", "revisit"):
-        return f"{where}: is a {record.rec_type} record, not a response"
+        return "not-response", f"{where}: is a {record.rec_type} record, not a response"
     if url and request_key(record.target_uri) != request_key(str(url)):
-        return f"{where}: is {record.target_uri}, not the item's URL {url}"
+        return "wrong-url", f"{where}: is {record.target_uri}, not the item's URL {url}"
     if pointer.get("record_id") and pointer["record_id"] != record.rec_headers.get_header("WARC-Record-ID"):
-        return f"{where}: has another WARC-Record-ID"
+        return "record-id", f"{where}: has another WARC-Record-ID"
+    if record.damage:
+        return "damaged", f"{where}: damaged record: {record.damage}"
     return None
 
 
@@ -288,8 +393,14 @@ class _Locator:
             self.files.setdefault(base, source)
 
     def __call__(self, filename: str) -> Path | ZipMember | None:
-        for directory in self.dirs:
-            candidate = directory / filename
-            if candidate.is_file():
-                return candidate
-        return self.files.get(filename.rsplit("/", 1)[-1])
+        """The file, or the unfinished file it still is (``NAME.open``: its records are
+        there, and the file itself is reported as unfinished)."""
+        for name in (filename, filename + OPEN_SUFFIX):
+            for directory in self.dirs:
+                candidate = directory / name
+                if candidate.is_file():
+                    return candidate
+            found = self.files.get(name.rsplit("/", 1)[-1])
+            if found is not None:
+                return found
+        return None

@@ -26,7 +26,7 @@ from cdxj_indexer.main import CompressedWriter, SortingWriter
 from newsarchive import __version__
 from newsarchive.progress import Progress, counted
 from newsarchive.warc.index import cdxj_lines
-from newsarchive.warc.reader import Damage, DamageHandler, iter_archive_paths
+from newsarchive.warc.reader import Damage, DamageHandler, NoArchives, iter_archive_paths
 
 WACZ_VERSION = "1.1.1"
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
@@ -65,9 +65,10 @@ def write_wacz(
         if on_damage is not None:
             on_damage(problem)
 
+    archives = list(archives)
     warcs = _member_names(iter_archive_paths(archives))
     if not warcs:
-        raise ValueError("no WARC/ARC files found to package")
+        raise NoArchives(f"no WARC/ARC files in {', '.join(str(a) for a in archives)}")
     tmp = output.with_name(output.name + ".tmp")
     resources: list[dict[str, Any]] = []
     try:
@@ -271,4 +272,4 @@ def read_wacz_index(path: str | os.PathLike[str]) -> list[str]:
     return lines
 
 
-__all__ = ["WACZ_VERSION", "WaczResult", "read_wacz_index", "wacz_members", "write_wacz"]
+__all__ = ["WACZ_VERSION", "NoArchives", "WaczResult", "read_wacz_index", "wacz_members", "write_wacz"]

@@ -142,4 +142,5 @@ def test_cli_errors(tmp_path: Path) -> None:
     result = run_cli("wacz", str(tmp_path / "missing"), "-o", str(tmp_path / "x.wacz"))
     assert result.returncode == 2
     result = run_cli("wacz", str(tmp_path), "-o", str(tmp_path / "x.wacz"))
-    assert result.returncode == 2 and "no WARC" in result.stderr
+    assert result.returncode == 3 and "nothing to package: no WARC/ARC files in" in result.stderr
+    assert not (tmp_path / "x.wacz").exists()

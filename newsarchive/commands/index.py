@@ -4,6 +4,10 @@ Directories first get their killed crawls' ``.open`` files finished (see
 :mod:`newsarchive.warc.recovery`), so the rebuilt index covers those records too. Each
 index gets its manifest, ``INDEX.files`` (:mod:`newsarchive.warc.coverage`): replay
 trusts an index only for the files it lists at their current size.
+
+Exit status: 0 every byte of every file was read into the index; 1 damage was found (the
+readable records are indexed all the same), a directory held no WARC/ARC file, or an
+index could not be written; 2 a path does not exist; 3 no WARC/ARC file at all.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsarchive.progress import line_start, progress_line
+from newsarchive.progress import ProblemPrinter, progress_line
 from newsarchive.warc.index import INDEX_NAME, index_archives, write_index
-from newsarchive.warc.reader import Damage
+from newsarchive.warc.reader import directories_without_archives, iter_archive_paths, unfinished_files
 from newsarchive.warc.recovery import finish_unfinished
 
 HELP = (
@@ -36,24 +40,39 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"newsarchive index: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
-    for archive in args.archives:
-        for done in finish_unfinished(Path(archive)):  # directories only; files are left as given
-            print(f"finished {done.path} (left unfinished by a killed crawl)")
-    damage: list[Damage] = []
-
-    def report(problem: Damage) -> None:
-        damage.append(problem)
-        print(f"{line_start(sys.stderr)}damaged: {problem}", file=sys.stderr)
-
-    with progress_line(sys.stderr) as progress:
-        if args.output:
-            written = [(Path(args.output), write_index(args.archives, args.output, on_damage=report,
-                                                       progress=progress))]
-        else:
-            written = index_archives(args.archives, on_damage=report, progress=progress)
+    try:
+        for archive in args.archives:
+            for done in finish_unfinished(Path(archive)):  # directories only; files are left as given
+                print(f"finished {done.path} (left unfinished by a killed crawl)")
+        empty = directories_without_archives(args.archives)
+        anything = next(iter_archive_paths(args.archives), None) is not None
+    except OSError as exc:
+        print(f"newsarchive index: {exc}", file=sys.stderr)
+        return 1
+    if not anything:
+        left = unfinished_files(args.archives)  # still being written: not indexed until closed
+        still = f" (only unfinished ones, still being written: {', '.join(map(str, left[:3]))})" if left else ""
+        print(f"newsarchive index: nothing to index: no WARC/ARC files in {', '.join(args.archives)}{still}",
+              file=sys.stderr)
+        return 3
+    for directory in empty:
+        print(f"newsarchive index: {directory}: no WARC/ARC files, no index written", file=sys.stderr)
+    damage = ProblemPrinter(sys.stderr, prefix="damaged: ")
+    try:
+        with progress_line(sys.stderr) as progress:
+            if args.output:
+                written = [(Path(args.output), write_index(args.archives, args.output, on_damage=damage,
+                                                           progress=progress))]
+            else:
+                written = index_archives(args.archives, on_damage=damage, progress=progress)
+    except OSError as exc:  # the index cannot be written: a full disk, a read-only directory
+        damage.close()
+        print(f"newsarchive index: cannot write the index: {exc}", file=sys.stderr)
+        return 1
+    damage.close()
     for path, lines in written:
         print(f"{path}: {lines} line{'s' if lines != 1 else ''}")
-    if damage:
-        print(f"{len(damage)} problem(s) found; undamaged records were indexed", file=sys.stderr)
+    if damage.count:
+        print(f"{damage.count} problem(s) found; the readable records were indexed", file=sys.stderr)
         return 1
-    return 0
+    return 1 if empty else 0

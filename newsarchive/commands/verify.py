@@ -1,16 +1,18 @@
-"""``newsarchive verify PATH... [--items items.jsonl]``: digests, damage, item pointers."""
+"""``newsarchive verify PATH... [--items items.jsonl]``: every byte, digests, item pointers."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from newsarchive.progress import progress_line
+from newsarchive.progress import ProblemPrinter, progress_line
 from newsarchive.verify import verify
 
 HELP = (
-    "recompute every block and payload digest, find truncated records and unfinished "
-    "files, check items' warc pointers; exits 1 when anything is wrong"
+    "account for every byte of every WARC/ARC file (damage reported with offset and length), "
+    "recompute every block and payload digest, find truncated records and unfinished files, "
+    "check items' warc pointers; exits 1 when anything is wrong, 3 when there is nothing to verify"
 )
 
 
@@ -21,10 +23,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with progress_line(sys.stderr) as progress:
-        report = verify(args.paths, items=args.items, progress=progress)
-    if not args.quiet:
+    missing = [p for p in [*args.paths, *([args.items] if args.items else [])] if not Path(p).exists()]
+    if missing:
+        print(f"newsarchive verify: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        with progress_line(sys.stderr) as progress:
+            report = verify(args.paths, items=args.items, progress=progress)
+    except OSError as exc:  # a directory that cannot be listed, say
+        print(f"newsarchive verify: {exc}", file=sys.stderr)
+        return 1
+    if report.status == 3:
+        print(f"newsarchive verify: nothing to verify: no WARC/ARC files in {', '.join(args.paths)}",
+              file=sys.stderr)
+    elif not args.quiet:
+        printer = ProblemPrinter(sys.stdout, prefix="problem: ")
         for problem in report.problems:
-            print(f"problem: {problem}")
+            printer(problem)
+        printer.close()
     print("\n".join(report.summary()))
-    return 0 if report.ok else 1
+    return report.status

@@ -1,4 +1,10 @@
-"""``newsarchive wacz PATH... -o crawl.wacz``: package WARCs, index and pages as WACZ 1.1.1."""
+"""``newsarchive wacz PATH... -o crawl.wacz``: package WARCs, index and pages as WACZ 1.1.1.
+
+Exit status: 0 packaged, every byte of every WARC read; 1 damage was found (the WACZ is
+written all the same, the WARCs in it as they are), a directory held no WARC/ARC file or
+an unfinished one, or the WACZ could not be written; 2 a path does not exist; 3 no
+WARC/ARC file at all.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsarchive.progress import line_start, progress_line
+from newsarchive.progress import ProblemPrinter, progress_line
 from newsarchive.wacz import write_wacz
-from newsarchive.warc.reader import Damage
+from newsarchive.warc.reader import NoArchives, directories_without_archives, unfinished_files
 
 HELP = "package WARC files as one WACZ 1.1.1 file (index, page list and datapackage included)"
 
@@ -26,19 +32,35 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"newsarchive wacz: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
-
-    def report(problem: Damage) -> None:
-        print(f"{line_start(sys.stderr)}damaged: {problem}", file=sys.stderr)
-
+    damage = ProblemPrinter(sys.stderr, prefix="damaged: ")
     try:
         with progress_line(sys.stderr) as progress:
             result = write_wacz(args.paths, args.output, items=args.items, title=args.title,
-                                on_damage=report, progress=progress)
-    except ValueError as exc:
+                                on_damage=damage, progress=progress)
+    except NoArchives as exc:
+        print(f"newsarchive wacz: nothing to package: {exc}{_only_unfinished(args.paths)}", file=sys.stderr)
+        return 3
+    except OSError as exc:  # a WARC that cannot be read, a WACZ that cannot be written
+        damage.close()
         print(f"newsarchive wacz: {exc}", file=sys.stderr)
-        return 2
+        return 1
+    damage.close()
     print(f"{result.path}: {result.warcs} WARC file(s), {result.index_lines} index lines, "
           f"{result.pages} pages, {result.bytes / 1024:.0f} KiB")
+    status = 0
+    for directory in directories_without_archives(args.paths):
+        print(f"newsarchive wacz: {directory}: no WARC/ARC files", file=sys.stderr)
+        status = 1
+    for path in unfinished_files(args.paths):
+        print(f"newsarchive wacz: {path}: unfinished file (still being written, or its crawl was "
+              f"killed: `newsarchive index {path.parent}` finishes it), not packaged", file=sys.stderr)
+        status = 1
     if result.damage:
-        print(f"{len(result.damage)} damaged record(s) in the input (packaged as they are)", file=sys.stderr)
-    return 0
+        print(f"{len(result.damage)} problem(s) in the input (packaged as they are)", file=sys.stderr)
+        status = 1
+    return status
+
+
+def _only_unfinished(paths: list[str]) -> str:
+    left = unfinished_files(paths)
+    return f" (only unfinished ones: {', '.join(map(str, left[:3]))})" if left else ""

@@ -31,11 +31,26 @@ from typing import Any
 
 from warcio.timeutils import iso_date_to_timestamp
 
-from newsarchive.progress import Progress, counted
 from newsarchive.atomic import AtomicFile
-from newsarchive.warc.coverage import Coverage, Covered, carried_over, filename_of, read_coverage, size_in, start_coverage
+from newsarchive.progress import Progress, counted
+from newsarchive.warc.coverage import (
+    Coverage,
+    Covered,
+    carried_over,
+    filename_of,
+    read_coverage,
+    size_in,
+    start_coverage,
+)
 from newsarchive.warc.locks import directory_lock
-from newsarchive.warc.reader import Damage, DamageHandler, RecordReader, iter_archive_paths
+from newsarchive.warc.reader import (
+    Damage,
+    DamageHandler,
+    RecordReader,
+    ZipMember,
+    directories_without_archives,
+    iter_archive_paths,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +91,7 @@ class _Lines:
 
 
 def cdxj_lines(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | ZipMember,
     *,
     filename: str | None = None,
     on_damage: DamageHandler | None = None,
@@ -84,18 +99,36 @@ def cdxj_lines(
     """Unsorted CDXJ lines (with newline) for one WARC/ARC file, streamed record by record.
 
     ``filename`` is what the ``filename`` field says (default: the file's name). Damage is
-    passed to ``on_damage`` (default: logged) and the rest of the file is still indexed.
+    passed to ``on_damage`` (default: logged) and the rest of the file is still indexed:
+    every readable record, truncated ones included (what they hold is what there is), but
+    no record that lacks the URL or date an index line is made of, nor one whose gzip
+    member is corrupt (none of its bytes can be trusted); those are reported as damage.
     """
-    path = Path(path)
-    indexer = _indexer_class()(filename or path.name)
-    reader = RecordReader(path, on_damage=on_damage)
+    source = path if isinstance(path, ZipMember) else Path(path)
+    name = filename or (source.name.rsplit("/", 1)[-1] if isinstance(source, ZipMember) else source.name)
+    indexer = _indexer_class()(name)
+    reader = RecordReader(source, on_damage=on_damage)
     sink = _Lines()
-    for record in _paired_records(reader, indexer):
+    records = _paired_records(reader, indexer)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not end in a traceback
+            logger.debug("reading %s stopped", source, exc_info=True)
+            reader._damage(reader.bytes_read, f"reading stopped: {type(exc).__name__}: {exc}",
+                           reader.size - reader.bytes_read, kind="unreadable")
+            return
+        missing = getattr(record, "missing_fields", ())
+        if "WARC-Target-URI" in missing or "WARC-Date" in missing or getattr(record, "corrupt", False):
+            continue  # no index line without them, nor for a corrupt gzip member: reported already
         try:
             if indexer.filter_record(record):
-                indexer.process_index_entry(reader, record, str(path), sink)
+                indexer.process_index_entry(reader, record, str(source), sink)
         except Exception as exc:  # one odd record must not cost the whole index
-            reader._damage(record.file_offset, f"cannot index record: {type(exc).__name__}: {exc}")
+            reader._damage(record.file_offset, f"cannot index record: {type(exc).__name__}: {exc}",
+                           kind="unindexable")
             sink.drain()
             continue
         yield from sink.drain()
@@ -221,7 +254,11 @@ def _build_index(
         files: dict[str, Covered] = {}
         for number, warc in enumerate(iter_archive_paths(warc_paths), 1):
             name = index_filename(warc, index_dir)
-            size = warc.stat().st_size  # before reading: what the lines describe
+            try:
+                size = warc.stat().st_size  # before reading: what the lines describe
+            except OSError as exc:  # gone, or not readable: not covered, and said so
+                _report(on_damage, Damage(str(warc), 0, f"cannot read the file: {exc}", kind="unreadable-file"))
+                continue
             written = files[name].lines if name in files else 0  # (a file given twice)
             lines = cdxj_lines(warc, filename=name, on_damage=on_damage)
             for line in counted(lines, progress, f"indexing file {number}, {name}"):
@@ -230,6 +267,13 @@ def _build_index(
             files[name] = Covered(size, written)
         sorter.flush()
         yield out, Coverage(files, out.finish()), counter.lines
+
+
+def _report(on_damage: DamageHandler | None, damage: Damage) -> None:
+    if on_damage is not None:
+        on_damage(damage)
+    else:
+        logger.warning("%s", damage)
 
 
 def _commit(out: AtomicFile, coverage: Coverage, index_path: Path) -> None:
@@ -385,10 +429,14 @@ def index_archives(
 ) -> list[tuple[Path, int]]:
     """Rebuild indexes beside the archives: ``DIR/index.cdxj`` per directory, ``FILE.cdxj``
     per WARC file given directly, each with its manifest. Returns (index path, lines)
-    for each index written."""
+    for each index written. A directory without WARC/ARC files gets none: there is
+    nothing to index (``newsarchive index`` says so and exits 3)."""
     written: list[tuple[Path, int]] = []
+    empty = set(directories_without_archives(paths))
     for raw in paths:
         path = Path(raw)
+        if path in empty:
+            continue
         target = path / INDEX_NAME if path.is_dir() else path.with_name(path.name + ".cdxj")
         written.append((target, write_index([path], target, on_damage=on_damage, progress=progress)))
     return written

@@ -1,9 +1,18 @@
-"""Robust reading of WARC/ARC files written by any tool.
+"""Robust reading of WARC/ARC files written by any tool, every byte accounted for.
 
-warcio parses records well but stops at the first damaged one (and cannot tell a
-truncated record from a whole one). Archives are worth more than their worst record, so
-``RecordReader`` reports every problem as ``file:offset: what`` and resumes at the next
-record boundary it can find; ``load_record`` fetches one record by offset for replay.
+warcio parses record headers well, but its reader hides what goes wrong underneath: a
+gzip member that fails to decompress reads as a short one, a failed CRC as no data at
+all, bytes between records are stepped over, and a file cut inside a record looks like
+a file that ended. A checker built on it passes damaged archives as sound.
+
+``RecordReader`` reads a file as a sequence of spans that cover it from its first byte to
+its last: records (with the blank lines that end them) and damage. Gzip members are
+decompressed here, one at a time, by zlib itself (deflate stream, CRC-32 and length
+checked); warcio only parses the headers. Whatever is not part of a readable record is
+reported as ``file:offset: what`` with its length, and reading resumes at the next record
+boundary found, so one bad record costs that record and no more. Memory stays bounded
+(blocks of 64 KiB, headers capped) whatever the file holds. ``load_record`` fetches one
+record by offset for replay.
 """
 
 from __future__ import annotations
@@ -17,28 +26,38 @@ import tempfile
 import zipfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataException, ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
-from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
+from warcio.statusandheaders import StatusAndHeaders
 
 logger = logging.getLogger(__name__)
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 _SCAN_BLOCK = 1 << 20
+_BLOCK = 1 << 16  # raw bytes read at a time
+_GZIP_BLOCK = 1 << 14  # the same in a gzip file (a record's member is a few KiB)
+_OUT = 1 << 20  # most decompressed bytes one zlib call may produce
+_LINE = 1 << 16  # longest line read while looking for a record start
+_HEADER_BUDGET = 8 << 20  # most bytes the WARC and HTTP headers of one record may take
 # A WARC record starts with its version line; an ARC record with "URL IP DATE MIME LEN".
 _RECORD_START = re.compile(
     rb"(?:^|\n)(WARC/\d\.\d+\r?\n|[a-z][a-z0-9+.-]*:\S* \S+ \d{14} \S+ \d+\r?\n)"
 )
 _WARC_RECORD_START = re.compile(rb"(?:^|\n)(WARC/\d\.\d+\r?\n)")
+_RECORD_HEAD = re.compile(rb"[\r\n]*(?:WARC/\d\.\d+\r?\n|[a-z][a-z0-9+.-]*:\S* \S+ \d{14} \S+ \d+\r?\n)")
+
+
+class NoArchives(ValueError):
+    """Nothing to read: the paths given hold no WARC/ARC files."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +77,7 @@ class _Window:
     def __init__(self, fh: IO[bytes], start: int, size: int) -> None:
         self._fh, self._start, self._size, self._pos = fh, start, size, 0
 
-    def read(self, n: int = -1) -> bytes:
+    def read(self, n: int | None = -1) -> bytes:
         left = self._size - self._pos
         n = left if n is None or n < 0 else min(n, left)
         if n <= 0:
@@ -113,11 +132,20 @@ def open_source(source: Any) -> IO[bytes]:
 
 @dataclass(frozen=True)
 class Damage:
-    """One problem found in an archive file, at the offset of the record concerned."""
+    """One problem found in an archive file.
+
+    ``offset`` is where it starts (the record concerned, or the first byte that could not
+    be read); ``length`` how many bytes from there could not be read as part of any
+    record and were skipped (0 for damage inside a record that was read: a truncated
+    block, a bad digest, a missing header field); ``kind`` names the cause, so that one
+    cause repeated many times can be reported once with a count.
+    """
 
     path: str
     offset: int
     message: str
+    length: int = 0
+    kind: str = ""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.offset}: {self.message}"
@@ -139,84 +167,496 @@ def iter_archive_paths(paths: Any) -> Iterator[Path]:
             yield path
 
 
-class _Loader(ArcWarcRecordLoader):
-    """warcio's loader, remembering whether the last record was WARC or converted ARC.
+def directories_without_archives(paths: Iterable[str | os.PathLike[str]],
+                                 suffixes: tuple[str, ...] = ARCHIVE_SUFFIXES) -> list[Path]:
+    """The directories among ``paths`` that hold no file ending in ``suffixes``."""
+    empty = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir() and not any(p.is_file() and p.name.endswith(suffixes) for p in path.rglob("*")):
+            empty.append(path)
+    return empty
 
-    warcio reports ARC records converted to WARC as ``format == "warc"``, so the
-    format actually parsed is only visible here.
+
+def unfinished_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """``.open`` WARC/ARC files in the directories among ``paths``: left out by
+    :func:`iter_archive_paths`, since their writer may still be adding to them (or was
+    killed: ``newsarchive index`` and the next crawl finish them)."""
+    suffixes = tuple(suffix + ".open" for suffix in ARCHIVE_SUFFIXES)
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(suffixes)))
+    return found
+
+
+# ---------------------------------------------------------------------------------
+# The bytes of a file, plain or one gzip member at a time
+
+
+class _HeaderTooLong(ValueError):
+    pass
+
+
+class _Stream:
+    """The data of an archive file from ``start`` on, as the record parser reads it.
+
+    Plain files are handed out as they are. Gzip files are decompressed one member at a
+    time: at a member's end the data ends (``begin_member`` starts the next one), unless
+    ``follow`` says the record being read goes on in the next member. Nothing is hidden:
+    a member that does not decompress ends its data and says why in ``error``; a file that
+    ends inside a member sets ``cut``. File offsets stay known: ``offset()`` for plain
+    data, ``member_start`` and ``member_end()`` for gzip members.
     """
 
-    parsed_format: str | None = None
+    def __init__(self, fh: IO[bytes], start: int, gzipped: bool, block: int | None = None) -> None:
+        fh.seek(start)
+        self.fh = fh
+        # gzip: small reads, since what is read past a member is copied at its end
+        self.block = block or (_GZIP_BLOCK if gzipped else _BLOCK)
+        self.gzipped = gzipped
+        self.raw_pos = start  # file offset of the next byte fh.read() returns
+        self.buf = BytesIO()  # data not handed out yet (readline and read in C)
+        self.size = 0  # bytes in ``buf``
+        self.handed = 0  # bytes handed out (tell)
+        self.eofs = 0  # reads that found no more data
+        self.budget: int | None = None  # bytes the header parser may still read
+        self.capture: list[bytes] | None = None  # lines read, while a header is parsed
+        # gzip members
+        self.tail = b""  # raw bytes read past the current member
+        self.decomp: Any = None
+        self.member_start = start
+        self.members = 0  # members begun
+        self.error: str | None = None  # why the current member does not decompress
+        self.cut = False  # the file ends inside the current member
+        self.follow: Callable[[], bool] | None = None  # data goes on into the next member?
+
+    # -- raw position ---------------------------------------------------------------
+    def offset(self) -> int:
+        """File offset of the next byte handed out (plain files)."""
+        return self.raw_pos - (self.size - self.buf.tell())
+
+    def member_end(self) -> int:
+        """File offset just after the current member (once its data has ended)."""
+        return self.raw_pos - len(self.tail)
+
+    def raw_head(self, n: int) -> bytes:
+        """The next ``n`` raw bytes after the current member (fewer at the end of the file)."""
+        while len(self.tail) < n:
+            more = self.fh.read(max(self.block, n))
+            if not more:
+                break
+            self.raw_pos += len(more)
+            self.tail += more
+        return self.tail[:n]
+
+    def begin_member(self) -> bool:
+        """Start decompressing the member after the current one; False if none starts there."""
+        if self.raw_head(3) != GZIP_MAGIC:
+            return False
+        self.member_start = self.member_end()
+        self.members += 1
+        self.decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self.error, self.cut = None, False
+        return True
+
+    def next_member_head(self, n: int = 64) -> bytes | None:
+        """The first ``n`` decompressed bytes of the next member, or None if it is not gzip."""
+        raw = self.raw_head(4096)
+        if not raw.startswith(GZIP_MAGIC):
+            return None
+        try:
+            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(raw, n)
+        except zlib.error:
+            return None
+
+    # -- data -----------------------------------------------------------------------
+    def _more(self) -> bool:
+        """Replace the (read) buffer with more data; False at the end of the data (of the
+        file, or of the gzip member)."""
+        if not self.gzipped:
+            data = self.fh.read(self.block)
+            if not data:
+                return False
+            self.raw_pos += len(data)
+            self._fill(data)
+            return True
+        while True:
+            decomp = self.decomp
+            if decomp is None:
+                return False
+            if decomp.eof:
+                if self.follow is None or not self.follow() or not self.begin_member():
+                    return False
+                continue
+            data = decomp.unconsumed_tail
+            if not data:
+                data, self.tail = self.tail, b""
+            if not data:
+                data = self.fh.read(self.block)
+                if not data:
+                    self.cut = True
+                    return False
+                self.raw_pos += len(data)
+            try:
+                out = decomp.decompress(data, _OUT)
+            except zlib.error as exc:
+                self.error = _zlib_message(exc)
+                self.decomp = None  # the data ends here
+                return False
+            if decomp.eof:
+                self.tail = decomp.unused_data
+            if out:
+                self._fill(out)
+                return True
+
+    def _fill(self, data: bytes) -> None:
+        rest = self.buf.read()  # nothing, as a rule: the buffer is refilled once read
+        self.buf = BytesIO(rest + data if rest else data)
+        self.size = len(rest) + len(data)
+
+    def readline(self, length: int | None = None) -> bytes:
+        budget = self.budget
+        if budget is not None and (length is None or length > budget + 1):
+            length = budget + 1
+        if length is None:
+            line = self.buf.readline()
+            if line[-1:] != b"\n":
+                line = self._rest_of_line(line, None)
+        elif length <= 0:
+            return b""
+        else:
+            line = self.buf.readline(length)
+            if line[-1:] != b"\n" and len(line) < length:
+                line = self._rest_of_line(line, length)
+        n = len(line)
+        self.handed += n
+        if budget is not None:
+            self._spend(n)
+        if self.capture is not None:
+            self.capture.append(line)
+        return line
+
+    def _rest_of_line(self, start: bytes, length: int | None) -> bytes:
+        parts = [start]
+        got = len(start)
+        while True:
+            if not self._more():
+                self.eofs += 1
+                break
+            part = self.buf.readline(-1 if length is None else length - got)
+            parts.append(part)
+            got += len(part)
+            if part[-1:] == b"\n" or (length is not None and got >= length):
+                break
+        return b"".join(parts)
+
+    def _spend(self, n: int) -> None:
+        self.budget = (self.budget or 0) - n
+        if self.budget < 0:
+            raise _HeaderTooLong(f"record header longer than {_HEADER_BUDGET} bytes")
+
+    def read(self, length: int | None = None) -> bytes:
+        if length is None or length < 0:
+            parts = []
+            while True:
+                part = self.read(self.block)
+                if not part:
+                    return b"".join(parts)
+                parts.append(part)
+        data = self.buf.read(length)
+        if len(data) < length:
+            parts = [data]
+            got = len(data)
+            while got < length:
+                if not self._more():
+                    self.eofs += 1
+                    break
+                part = self.buf.read(length - got)
+                parts.append(part)
+                got += len(part)
+            data = b"".join(parts)
+        self.handed += len(data)
+        if self.budget is not None:
+            self._spend(len(data))
+        return data
+
+    def skip_to_end(self) -> tuple[int, bytes]:
+        """Read what is left of the data (of the member, or the file): (bytes, the first
+        up to 256 of them that are not blank; empty when all are blank)."""
+        count, sample = 0, b""
+        while True:
+            part = self.read(self.block)
+            if not part:
+                return count, sample
+            count += len(part)
+            if len(sample) < 256:
+                sample = (sample + part if sample else part.lstrip())[:256]
+
+    def tell(self) -> int:
+        return self.handed
+
+    def close(self) -> None:  # the file belongs to whoever opened it
+        pass
+
+
+def _zlib_message(exc: zlib.error) -> str:
+    text = str(exc)
+    if "incorrect data check" in text:
+        return "CRC-32 mismatch: its data is not what was compressed"
+    if "incorrect length check" in text:
+        return "length mismatch: its data is not what was compressed"
+    return f"deflate stream broken ({text.replace('Error -3 while decompressing data: ', '')})"
+
+
+class _Loader(ArcWarcRecordLoader):
+    """warcio's loader, noting what it would pass over in silence.
+
+    warcio reads a record without Content-Length to the end of the file and one with a
+    bad Content-Length as empty, drops HTTP parsing with an ``AttributeError`` when a
+    response has no ``WARC-Target-URI``, and returns a header cut by the end of the data
+    as if it were whole. Here a missing or bad length makes the block empty (the bytes
+    that follow are then read as what they are), and the rest is noted for the reader.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(verify_http=False, arc2warc=True)
+        self.parsed_format: str | None = None
+        self.header_cut = False
+        self.bad_length: tuple[str | None] | None = None
+        self.header_lines: list[bytes] = []
+        self.target_uri: str | None = None
+
+    def _ensure_target_uri_format(self, rec_headers: Any) -> Any:
+        self.target_uri = uri = super()._ensure_target_uri_format(rec_headers)
+        return uri
 
     def _detect_type_load_headers(self, stream: Any, statusline: Any = None,
                                   known_format: Any = None) -> tuple[str, Any]:
-        the_format, headers = super()._detect_type_load_headers(stream, statusline, known_format)
+        eofs = getattr(stream, "eofs", 0)
+        self.bad_length = self.target_uri = None
+        capture = self.header_lines = []
+        deep = type(stream) is _Stream and not stream.gzipped  # see RecordReader._check_header
+        if deep:
+            stream.capture = capture
+        try:
+            the_format, headers = super()._detect_type_load_headers(stream, statusline, known_format)
+        finally:
+            if deep:
+                stream.capture = None
         self.parsed_format = the_format
+        self.header_cut = getattr(stream, "eofs", 0) != eofs
+        value = headers.get_header("Content-Length")
+        if value is None or not _DIGITS.fullmatch(value):
+            self.bad_length = (value,)
+            headers.replace_header("Content-Length", "0")
         return the_format, headers
 
+    def load_http_headers(self, rec_type: Any, uri: Any, stream: Any, length: Any) -> Any:
+        if uri is None:
+            return None
+        return super().load_http_headers(rec_type, uri, stream, length)
 
-class _Iterator(ArchiveIterator):
-    """warcio's iterator, with problems collected instead of printed or raised late.
+    def restore(self, record: ArcWarcRecord) -> None:
+        """Put back the Content-Length the record really has (or has not)."""
+        if self.bad_length is not None:
+            original = self.bad_length[0]
+            if original is None:
+                record.rec_headers.remove_header("Content-Length")
+            else:
+                record.rec_headers.replace_header("Content-Length", original)
 
-    Given ``file_format="warc"`` it parses every record as WARC: in a WARC file, a line
-    that merely looks like an ARC header (five fields) is damage, not a record.
+
+def _limit(record: ArcWarcRecord) -> int:
+    """Bytes of the record's block not read yet (its stream is a LimitReader)."""
+    return int(getattr(record.raw_stream, "limit", 0) or 0)
+
+
+def _drain(record: ArcWarcRecord) -> None:
+    stream = record.raw_stream
+    while stream.read(_BLOCK):
+        pass
+
+
+def _describe(record: ArcWarcRecord) -> str:
+    uri = record.rec_headers.get_header("WARC-Target-URI")
+    kind = record.rec_type or "untyped"
+    return f"{kind} record {uri}" if uri else f"{kind} record"
+
+
+# ---------------------------------------------------------------------------------
+# WARC header checks. In a gzip member the CRC-32 proves a header is as written; the
+# headers of an uncompressed file no checksum covers, so they are looked at for damage.
+
+
+_DIGITS = re.compile(r"\s*\d+\s*")  # a Content-Length
+_NEEDS_URI = ("response", "request", "revisit", "resource", "conversion", "continuation")
+_VERSION_LINE = re.compile(rb"WARC/\d\.\d+\r*\n?")
+# A header line is "Name: value" (a token, a colon) or goes on with the one before (starts
+# with a space or tab), without control characters; "\r\r\n" line ends are seen too.
+_FIELD_LINE = re.compile(rb"(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+[ \t]*:|[ \t])[^\x00-\x08\x0a-\x1f\x7f]*\r*\n?")
+_CONTROL_TABLE = bytes(  # control characters (tab, CR, LF aside) to 0, all else to 1
+    0 if (b < 0x20 and b not in (9, 10, 13)) or b == 0x7F else 1 for b in range(256)
+)
+_FIELDS = {name.lower(): name for name in (  # the fields of WARC 1.1
+    "WARC-Record-ID", "Content-Length", "WARC-Date", "WARC-Type", "Content-Type",
+    "WARC-Concurrent-To", "WARC-Block-Digest", "WARC-Payload-Digest", "WARC-IP-Address",
+    "WARC-Refers-To", "WARC-Refers-To-Target-URI", "WARC-Refers-To-Date", "WARC-Target-URI",
+    "WARC-Truncated", "WARC-Warcinfo-ID", "WARC-Filename", "WARC-Profile",
+    "WARC-Identified-Payload-Type", "WARC-Segment-Number", "WARC-Segment-Origin-ID",
+    "WARC-Segment-Total-Length",
+)}
+_TYPES = {"warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion", "continuation"}
+_ID_FIELDS = ("warc-record-id", "warc-concurrent-to", "warc-refers-to", "warc-warcinfo-id")
+_ID_VALUE = re.compile(r"<[^\s<>]+>")
+_UUID_PATTERN = r"<(?:urn:uuid:)+[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}>"
+_UUID_VALUE = re.compile(_UUID_PATTERN)  # (some tools repeat the urn:uuid: prefix)
+_DATE_PATTERN = r"\d{4}(?:-\d\d(?:-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?)?)?"
+_DATE = re.compile(_DATE_PATTERN)  # W3C date, any precision
+_DIGEST_ALGORITHMS = {"sha1", "sha256", "sha512", "sha384", "sha224", "md5"}
+_DIGEST_NAMES = {spelling for algo in ("sha1", "sha256", "sha512", "md5") for spelling in
+                 (algo, algo.upper(), algo.replace("sha", "sha-"), algo.upper().replace("SHA", "SHA-"))}
+_DIGEST_PATTERN = f"(?:{'|'.join(sorted(re.escape(name) for name in _DIGEST_NAMES))}):[^\n]*"
+# The fields whose values are checked: a quick test each, and the same as a pattern, so
+# that all of a header's checked values are tested by one regular expression.
+_VALID: dict[str, Callable[[str], Any]] = {
+    **{key: _UUID_VALUE.fullmatch for key in _ID_FIELDS},
+    "warc-date": _DATE.fullmatch, "warc-refers-to-date": _DATE.fullmatch,
+    "warc-type": _TYPES.__contains__,
+    "warc-block-digest": lambda value: value.partition(":")[0] in _DIGEST_NAMES,
+    "warc-payload-digest": lambda value: value.partition(":")[0] in _DIGEST_NAMES,
+}
+_PATTERNS = {
+    **{key: _UUID_PATTERN for key in _ID_FIELDS},
+    "warc-date": _DATE_PATTERN, "warc-refers-to-date": _DATE_PATTERN,
+    "warc-type": f"(?:{'|'.join(sorted(_TYPES))})",
+    "warc-block-digest": _DIGEST_PATTERN, "warc-payload-digest": _DIGEST_PATTERN,
+}
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
+def _check_fields(lines: list[bytes], headers: StatusAndHeaders, plans: dict[Any, Any]) -> str | None:
+    """What is wrong with a WARC header's fields, beyond the lines themselves (None:
+    nothing found). ``lines``: the header as read, its version line left out; ``plans``:
+    how to check a header with a given list of field names (a writer repeats its lists).
+
+    Only what no tool writes on purpose: control characters, a record ID that is no
+    ``<URI>`` or a broken UUID, a date that is no date, a field name or record type one
+    character away from a standard one (a flipped bit). Other tools' own fields and
+    values are fine. A sound header costs one regular expression over its checked values.
     """
+    block = b"".join(lines)
+    if b"\x00" in block.translate(_CONTROL_TABLE) or block.count(b"\r") != block.count(b"\r\n"):
+        bad = _bad_header_line(lines)  # "\r\r\n" line ends are fine
+        if bad:
+            return bad
+    fields = headers.headers
+    names = tuple(map(_FIRST, fields))
+    plan = plans.get(names)
+    if plan is None:
+        if len(plans) > 64:  # not one writer after all: keep it small
+            plans.clear()
+        plan = plans[names] = _plan(names)
+    if isinstance(plan, str):
+        return plan  # a damaged field name
+    pick, valid = plan
+    if valid.fullmatch("\n".join(map(_SECOND, pick(fields)))):
+        return None
+    for name, value in pick(fields):  # which one, and is it really wrong?
+        key = name.lower()
+        if not _VALID[key](value):
+            bad = _bad_field(name, key, value.strip())
+            if bad:
+                return bad
+    return None
 
-    def __init__(self, fileobj: IO[bytes], file_format: str | None = None,
-                 **kwargs: Any) -> None:
-        super().__init__(fileobj, arc2warc=True, **kwargs)
-        self.loader = _Loader(verify_http=False, arc2warc=True)
-        self.problems: list[tuple[int, str]] = []
-        if file_format == "warc":
-            self.known_format, self.mixed_arc_warc = "warc", False
 
-    @property
-    def parsed_format(self) -> str | None:
-        """Format of the last record as found in the file: "warc" or "arc2warc"."""
-        return self.loader.parsed_format
+def _plan(names: tuple[str, ...]) -> tuple[Callable[[Any], Any], re.Pattern[str]] | str:
+    """How to check a header with these field names: what picks the checked fields, and
+    the pattern their values, joined by newlines, match when sound (or what is wrong
+    with a field name)."""
+    picked = []
+    for index, name in enumerate(names):
+        key = name.lower()
+        if key in _VALID:
+            picked.append((index, _PATTERNS[key]))
+        elif key not in _FIELDS:
+            near = _one_off(key, _FIELDS)  # other tools' fields are fine: only typos of ours are not
+            if near:
+                return f"field name {name[:60]!r} looks damaged ({_FIELDS[near]}?)"
+    indexes = [index for index, _ in picked]
+    picker = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: [row[i] for i in indexes])
+    return picker, re.compile("\n".join(pattern for _, pattern in picked))
 
-    def skip_blank_lines(self) -> None:
-        """Start after blank lines (a resumed or damaged file may put them first)."""
-        while True:
-            line = self.reader.readline()
-            if not line or line.strip():
-                self.next_line = line or None
-                return
 
-    def _raise_invalid_gzip_err(self) -> None:  # the caller checks layouts up front
-        raise ArchiveLoadFailed("gzip member continues beyond one record")
+def _bad_header_line(lines: list[bytes]) -> str | None:
+    """What is wrong with the first bad line of a WARC header (None: all fine)."""
+    for number, line in enumerate(lines, 2):
+        if not line.strip():
+            return None  # the blank line that ends the header
+        problem = None
+        if not _FIELD_LINE.fullmatch(line):
+            problem = "not a 'Name: value' field" if b":" not in line else "a name or value with control characters"
+        else:
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                problem = "not UTF-8"
+        if problem:
+            text = line[:60].decode("utf-8", "backslashreplace").rstrip()
+            return f"line {number} is {problem}: {text!r}"
+    return None
 
-    def _consume_blanklines(self) -> tuple[bytes | None, int]:
-        empty_size = 0
-        first_line = True
-        while True:
-            line = self.reader.readline()
-            if not line:
-                return None, empty_size
-            if not line.rstrip() or first_line:
-                empty_size += len(line)
-                if line.rstrip():
-                    at = self.fh.tell() - self.reader.rem_length() - empty_size
-                    self.problems.append(
-                        (
-                            self.offset,
-                            f"record does not end where its Content-Length says: "
-                            f"unexpected data at offset {at}",
-                        )
-                    )
-                    self.err_count += 1
-                first_line = False
-                continue
-            return line, empty_size
+
+def _bad_field(name: str, key: str, value: str) -> str | None:
+    """What is wrong with the value of one of the fields in ``_VALID``, or None."""
+    if key in _ID_FIELDS:
+        if _UUID_VALUE.fullmatch(value):
+            return None
+        lower = value.lower()
+        nid = lower[5:].split(":", 1)[0] if lower.startswith("<urn:") else ""
+        if not _ID_VALUE.fullmatch(value) or lower.startswith("<urn:uuid") or _one_off(nid, ("uuid",)):
+            return f"{name} {value[:60]!r} is not a record ID (<urn:uuid:...> or another <URI>)"
+    elif key in ("warc-block-digest", "warc-payload-digest"):
+        algo = value.split(":", 1)[0].strip().lower().replace("-", "")
+        near = _one_off(algo, _DIGEST_ALGORITHMS) if ":" in value else "ALGORITHM:VALUE"
+        if near:
+            return f"{name} {value[:60]!r} looks damaged ({near}?)"
+    elif key in ("warc-date", "warc-refers-to-date"):
+        if not _DATE.fullmatch(value):
+            return f"{name} {value[:60]!r} is not a date"
+    elif key == "warc-type":
+        near = _one_off(value.lower(), _TYPES)
+        if near:
+            return f"WARC-Type {value[:60]!r} looks damaged ({near}?)"
+    return None
+
+
+def _one_off(word: str, known: Iterable[str]) -> str | None:
+    """The known word that ``word`` (not itself known) differs from in one character."""
+    if word in known:
+        return None
+    for candidate in known:
+        if len(candidate) == len(word) and sum(a != b for a, b in zip(candidate, word)) == 1:
+            return candidate
+    return None
+
+
+# ---------------------------------------------------------------------------------
+# Sequential reading with every byte accounted for
 
 
 class RecordReader:
     """Iterate the records of one WARC/ARC file, reporting damage and resuming after it.
 
     Quacks like warcio's ``ArchiveIterator`` (``get_record_offset``/``get_record_length``)
-    so ``cdxj_indexer`` machinery can use it. A file that is one gzip member holding
-    several records cannot be read by offset; it is read through a decompressed copy and
-    offsets then refer to the decompressed data (reported once as damage).
+    so ``cdxj_indexer`` machinery can use it. Every byte of the file ends up in a record
+    (with its trailing blank lines) or in a reported damage, and ``bytes_read``,
+    ``unreadable_bytes`` say how many. ``check_headers`` looks closer at the WARC headers
+    of uncompressed files, which no checksum covers (``verify`` does). A file that is one gzip member holding several
+    records cannot be read by offset; it is read through a decompressed copy and offsets
+    then refer to the decompressed data (reported once as damage).
     """
 
     def __init__(
@@ -225,6 +665,7 @@ class RecordReader:
         *,
         parse_http: bool = True,
         check_digests: bool = False,
+        check_headers: bool = False,
         on_damage: DamageHandler | None = None,
         name: str | None = None,
     ) -> None:
@@ -235,11 +676,23 @@ class RecordReader:
         self.on_damage = on_damage
         self.damages: list[Damage] = []
         self.records = 0
-        self._it: _Iterator | None = None
-        self._offset = 0
-        self._record: ArcWarcRecord | None = None
-        self._info: tuple[int, int] | None = None
+        self.size = 0  # bytes in the file (the decompressed copy for a one-member file)
+        self.bytes_read = 0  # bytes accounted for: records, blank lines, damage
+        self.unreadable_bytes = 0  # of which not part of any readable record
+        self.record_damaged = False  # the current record is truncated or corrupt
+        self.record_members = 1  # gzip members the current record spans
+        self.check_headers = check_headers
+        self._plans: dict[Any, Any] = {}
+        self._loader = _Loader()
         self._format: str | None = None  # "warc" once a record was WARC
+        self._stream: _Stream | None = None
+        self._fh: IO[bytes] | None = None
+        self._record: ArcWarcRecord | None = None
+        self._start = 0
+        self._info: tuple[int, int] | None = None
+        self._next = 0  # where reading goes on after the current record
+        self._members = 0
+        self._first_line = b""
 
     # -- ArchiveIterator-compatible surface ---------------------------------------
     def get_record_offset(self) -> int:
@@ -249,101 +702,333 @@ class RecordReader:
         return self._finish()[1]
 
     def __iter__(self) -> Iterator[ArcWarcRecord]:
-        with open_source(self.path) as raw:
-            view = _single_member_view(raw)
+        try:
+            raw = open_source(self.path)
+        except (OSError, zipfile.BadZipFile, KeyError) as exc:
+            self._damage(0, f"cannot read the file: {_one_line(exc)}", kind="unreadable-file")
+            return
+        with raw:
             try:
-                yield from self._iterate(view or raw, gzipped=view is None and _is_gzip(raw))
-            finally:
-                if view is not None:
-                    view.close()
-            if view is not None and self.records > 1:
-                self._damage(
-                    0,
-                    "whole file is one gzip member, so records cannot be read by offset; "
-                    "offsets refer to the decompressed data (fix: warcio recompress)",
-                )
+                yield from self._read(raw)
+            except OSError as exc:  # an I/O error in the middle of the file
+                self._damage(self.bytes_read, f"cannot read the file: {_one_line(exc)}",
+                             self.size - self.bytes_read, kind="unreadable-file")
+                self._account(self.bytes_read, self.size, unreadable=True)
 
-    # -- internals ----------------------------------------------------------------
-    def _damage(self, offset: int, message: str) -> None:
-        damage = Damage(self.name, offset, message)
+    # -- damage and accounting ------------------------------------------------------
+    def _damage(self, offset: int, message: str, length: int = 0, kind: str = "") -> None:
+        damage = Damage(self.name, offset, message, length, kind)
         self.damages.append(damage)
         if self.on_damage is not None:
             self.on_damage(damage)
         else:
             logger.warning("%s", damage)
 
-    def _iterate(self, fh: IO[bytes], gzipped: bool) -> Iterator[ArcWarcRecord]:
-        start: int | None = 0
-        while start is not None:
-            fh.seek(start)
-            it = _Iterator(
-                fh,
-                file_format=self._format,
-                no_record_parse=not self.parse_http,
-                check_digests=self.check_digests,
+    def _account(self, start: int, end: int, unreadable: bool = False) -> None:
+        """Bytes ``start:end`` are accounted for; any gap before them is reported."""
+        if start > self.bytes_read:  # cannot happen unless a case was missed: say so
+            gap = start - self.bytes_read
+            self.unreadable_bytes += gap
+            self._damage(self.bytes_read, f"{gap} bytes were not read as part of any record",
+                         gap, kind="unaccounted")
+            self.bytes_read = start
+        if end > self.bytes_read:
+            if unreadable:
+                self.unreadable_bytes += end - self.bytes_read
+            self.bytes_read = end
+
+    def _skip(self, start: int, resume: int | None, why: str, kind: str = "unreadable") -> None:
+        """Report bytes ``start:resume`` (to the end of the file if None) as unreadable."""
+        end = self.size if resume is None else resume
+        count = end - start
+        where = (f"skipped {count} bytes to the next record at {resume}" if resume is not None
+                 else f"no further record: {count} bytes to the end of the file skipped")
+        self._damage(start, f"{why}; {where}", count, kind=kind)
+        self._account(start, end, unreadable=True)
+
+    def _resync(self, fh: IO[bytes], pos: int, gzipped: bool) -> int | None:
+        return _next_record_start(fh, pos, gzipped, warc_only=self._format == "warc")
+
+    # -- reading --------------------------------------------------------------------
+    def _read(self, raw: IO[bytes]) -> Iterator[ArcWarcRecord]:
+        self.size = raw.seek(0, 2)
+        raw.seek(0)
+        if self.size == 0:
+            self._damage(0, "empty file (0 bytes): no records", kind="empty")
+            return
+        gzipped = raw.read(3) == GZIP_MAGIC
+        raw.seek(0)
+        view = _single_member_view(raw) if gzipped else None
+        if view is None:
+            yield from (self._gzip_records(raw) if gzipped else self._plain_records(raw))
+            self._account(self.size, self.size)
+            if self.records == 0 and not self.damages:
+                self._damage(0, "no records in this file", kind="empty")
+            return
+        spool, size, problem = view
+        compressed = self.size
+        with spool:  # read in decompressed bytes; accounted in the file's own below
+            self.size = size
+            yield from self._plain_records(spool)
+            self._account(self.size, self.size)
+        self.size = self.bytes_read = compressed
+        self._damage(0, "whole file is one gzip member, so records cannot be read by offset; "
+                        "offsets refer to the decompressed data (fix: warcio recompress)",
+                     kind="single-member")
+        if problem:
+            self._damage(0, f"its only gzip member {problem}", kind="gzip")
+
+    def _parse(self, stream: _Stream, line: bytes) -> ArcWarcRecord | str:
+        """The record whose first line is ``line``, or why there is none."""
+        loader = self._loader
+        self._first_line = line
+        stream.budget = _HEADER_BUDGET - len(line)
+        try:
+            record = loader.parse_record_stream(
+                stream, line, self._format, no_record_parse=not self.parse_http,
+                ensure_http_headers=False, check_digests=self.check_digests,
             )
-            self._it = it
-            try:
-                if start:
-                    it.skip_blank_lines()
-                for record in it:
-                    if self._format is None and it.parsed_format == "warc":
-                        self._format = "warc"  # so later records must be WARC too
-                        it.known_format, it.mixed_arc_warc = "warc", False
-                    self._offset = it.offset
-                    self._record = record
-                    self._info = None
-                    self.records += 1
-                    yield record
-                    self._finish()
-                start = None
-            except (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error,
-                    EOFError, ValueError, OSError) as exc:
-                failed_at = self._failure_offset(it)
-                start = _next_record_start(fh, failed_at + 1, gzipped,
-                                           warc_only=self._format == "warc")
-                resume = (
-                    f"; skipped {start - failed_at} bytes to the next record at {start}"
-                    if start is not None
-                    else "; no further record found"
-                )
-                self._damage(failed_at, f"unreadable record: {_one_line(exc)}{resume}")
-            finally:
-                self._flush_problems(it)
-                self._record = None
+        except Exception as exc:  # noqa: BLE001 - untrusted bytes: any parser failure is damage
+            return f"unreadable record: {_one_line(exc)}"
+        finally:
+            stream.budget = None
+        loader.restore(record)
+        if loader.header_cut:
+            return "record header cut short: the data ends before the blank line that ends it"
+        if self._format is None and loader.parsed_format == "warc":
+            self._format = "warc"  # so later records must be WARC too
+        return record
 
-    def _failure_offset(self, it: _Iterator) -> int:
-        # it.offset is the start of the record being parsed when parsing failed
-        if self._record is not None and self._info is None:
-            return self._offset
-        return it.offset
+    def _check_header(self, record: ArcWarcRecord, offset: int) -> None:
+        """Report what the record's header lacks, and (uncompressed files) damage in it."""
+        loader = self._loader
+        if loader.bad_length is not None:
+            value = loader.bad_length[0]
+            said = "has no Content-Length" if value is None else f"has a bad Content-Length {value.strip()!r}"
+            self._damage(offset, f"{_describe(record)} {said}: its block cannot be delimited (read as empty)",
+                         kind="header")
+        if loader.parsed_format != "warc":
+            return  # ARC headers converted by warcio: their fields are made up
+        headers = record.rec_headers
+        missing = []
+        if not record.rec_type:
+            missing.append("WARC-Type")
+        if not headers.get_header("WARC-Record-ID"):
+            missing.append("WARC-Record-ID")
+        if not headers.get_header("WARC-Date"):
+            missing.append("WARC-Date")
+        if record.rec_type in _NEEDS_URI and not loader.target_uri:
+            missing.append("WARC-Target-URI")
+        if missing:  # kept on the record: the index makes no line without URI and date
+            record.missing_fields = missing  # type: ignore[attr-defined]
+            self._damage(offset, f"{_describe(record)} lacks {', '.join(missing)}, which every such "
+                         "record must have", kind="header")
+        # In a gzip member the CRC-32 proves the header is as written; an uncompressed
+        # file's headers no checksum covers, so they are looked at for damage: lines that
+        # are no field (warcio drops them in silence), bytes that are not UTF-8, and with
+        # check_headers (verify) control characters and values no writer writes.
+        if self._stream is None or self._stream.gzipped:
+            return
+        lines = loader.header_lines
+        bad = None
+        if not _VERSION_LINE.fullmatch(self._first_line):
+            text = self._first_line[:30].decode("utf-8", "backslashreplace").rstrip()
+            bad = f"version line {text!r}"
+        elif len(lines) - 1 != len(headers.headers) or not b"".join(lines).isascii():
+            bad = _bad_header_line(lines)  # or only continuation lines, UTF-8 values...
+        if bad is None and self.check_headers:
+            bad = _check_fields(lines, headers, self._plans)
+        if bad:
+            self._damage(offset, f"{_describe(record)}: damaged WARC header: {bad}", kind="header")
 
-    def _flush_problems(self, it: _Iterator) -> None:
-        for offset, message in it.problems:
-            self._damage(offset, message)
-        it.problems.clear()
+    def _begin(self, record: ArcWarcRecord, start: int, stream: _Stream) -> None:
+        record.parsed_format = self._loader.parsed_format  # type: ignore[attr-defined]
+        self._record, self._start, self._stream = record, start, stream
+        self._info = None
+        self._members = stream.members
+        self.record_damaged = False
+        self.record_members = 1
+        self.records += 1
+        self._check_header(record, start)
+
+    def _plain_records(self, fh: IO[bytes]) -> Iterator[ArcWarcRecord]:
+        """Records of an uncompressed file; blank lines between them are fine, nothing else."""
+        self._fh = fh
+        stream = _Stream(fh, 0, gzipped=False)
+        after: ArcWarcRecord | None = None  # the record before, while only blank lines follow it
+        after_start = 0
+        after_damaged = False
+        line_ends = 0  # in the blank lines after it
+        blank = b""  # the last of them
+        while True:
+            start = stream.offset()
+            line = stream.readline(_LINE)
+            if line and not line.strip():
+                self._account(start, stream.offset())
+                line_ends += line.count(b"\n")
+                blank = line
+                continue
+            if not line:
+                if (after is not None and not after_damaged and self._loader_format(after) == "warc"
+                        and (not line_ends or not blank.endswith(b"\n"))):
+                    # a writer killed between a block and the blank lines after it, or a cut
+                    self._damage(after_start, f"{_describe(after)}: the file ends right after its block, "
+                                 "without the blank lines (CRLF CRLF) that end a record: cut short?",
+                                 kind="truncated")
+                return
+            parsed = self._parse(stream, line)
+            if isinstance(parsed, str):
+                resume = self._resync(fh, start + 1, gzipped=False)
+                if after is not None and not line_ends:
+                    length = after.rec_headers.get_header("Content-Length")
+                    why = (f"unexpected data right after the {_describe(after)} at {after_start}: "
+                           f"the record does not end where its Content-Length ({length}) says")
+                    self._skip(start, resume, why, kind="length")
+                else:
+                    self._skip(start, resume, parsed)
+                if resume is None:
+                    return
+                stream = _Stream(fh, resume, gzipped=False)
+                after = None
+                continue
+            self._begin(parsed, start, stream)
+            yield parsed
+            self._finish()
+            after, after_start, line_ends, after_damaged = parsed, start, 0, self.record_damaged
+            self._record = None
+
+    @staticmethod
+    def _loader_format(record: ArcWarcRecord) -> str:
+        return getattr(record, "parsed_format", "")
+
+    def _gzip_records(self, fh: IO[bytes]) -> Iterator[ArcWarcRecord]:
+        """Records of a gzip file, each its own member (or several, for a long record)."""
+        self._fh = fh
+        stream = _Stream(fh, 0, gzipped=True)
+        pos = 0
+        while pos < self.size:
+            if not stream.begin_member():
+                resume = self._resync(fh, pos + 1, gzipped=True)
+                self._skip(pos, resume, "not a gzip member (garbage between records?)", kind="garbage")
+                if resume is None:
+                    return
+                pos, stream = resume, _Stream(fh, resume, gzipped=True)
+                continue
+            start = pos
+            line = b""
+            while not line.strip():
+                line = stream.readline(_LINE)
+                if not line:
+                    break
+            if not line.strip():  # the member ended (or broke) before any record
+                clean = stream.error is None and not stream.cut
+                pos = self._member_without_record(fh, stream, start)
+                if pos is None:
+                    return
+                if not clean:  # resynchronised: the file was read elsewhere
+                    stream = _Stream(fh, pos, gzipped=True)
+                continue
+            parsed = self._parse(stream, line)
+            if isinstance(parsed, str):
+                if stream.error is not None:
+                    parsed = f"gzip member at {stream.member_start} is corrupt: {stream.error}"
+                elif stream.cut:
+                    parsed = "the file ends inside this record's header"
+                resume = self._resync(fh, start + 1, gzipped=True)
+                kind = "gzip" if stream.error else "truncated" if stream.cut else "unreadable"
+                self._skip(start, resume, parsed, kind=kind)
+                if resume is None:
+                    return
+                pos, stream = resume, _Stream(fh, resume, gzipped=True)
+                continue
+            self._begin(parsed, start, stream)
+            stream.follow = self._continues
+            yield parsed
+            self._finish()
+            self._record = None
+            pos = self._next
+            if stream.decomp is None or stream.cut or pos != stream.member_end():
+                stream = _Stream(fh, pos, gzipped=True)  # resynchronised after damage
+
+    def _member_without_record(self, fh: IO[bytes], stream: _Stream, start: int) -> int | None:
+        """Account for a member that holds no record; where reading goes on (None: EOF)."""
+        if stream.error is not None:
+            resume = self._resync(fh, start + 1, gzipped=True)
+            self._skip(start, resume, f"gzip member at {start} is corrupt: {stream.error}", kind="gzip")
+            return resume
+        if stream.cut:
+            self._skip(start, None, "the file ends inside a gzip member", kind="truncated")
+            return None
+        end = stream.member_end()
+        self._damage(start, f"gzip member of {end - start} bytes holds no record", end - start, kind="empty")
+        self._account(start, end, unreadable=True)
+        return end
+
+    def _continues(self) -> bool:
+        """At the end of a member: does the current record go on in the next one?"""
+        record, stream = self._record, self._stream
+        if record is None or stream is None or _limit(record) <= 0:
+            return False
+        head = stream.next_member_head()
+        return head is not None and not _RECORD_HEAD.match(head)
 
     def _finish(self) -> tuple[int, int]:
-        """Read the current record to its end; check it was complete."""
+        """Read the current record to its end; check it was whole; account for its bytes."""
         if self._info is not None:
             return self._info
-        it, record = self._it, self._record
-        assert it is not None and record is not None, "no current record"
-        offset, length = it.get_record_offset(), it.get_record_length()
-        self._info = (offset, length)
-        missing = getattr(record.raw_stream, "limit", 0)
-        if missing > 0 and record.length:
-            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-            self._damage(
-                offset,
-                f"truncated {record.rec_type} record {uri}: {missing} of "
-                f"{record.length} bytes missing",
-            )
+        record, stream = self._record, self._stream
+        assert record is not None and stream is not None, "no current record"
+        start = self._start
+        _drain(record)
+        missing = _limit(record)
+        if stream.gzipped:
+            stream.follow = None
+            self.record_members = stream.members - self._members + 1
+            extra, head = (0, b"") if stream.error or stream.cut else stream.skip_to_end()
+            if stream.error is not None:
+                bad = stream.member_start
+                resume = self._resync(self._fh, bad + 1, gzipped=True)  # type: ignore[arg-type]
+                self._account(start, bad)
+                read = f"{record.length - missing} of {record.length} bytes of its block read; " if missing else ""
+                self._skip(bad, resume, f"{_describe(record)} at {start}: its gzip member at {bad} is corrupt "
+                           f"({stream.error}); {read}".rstrip("; "), kind="gzip")
+                end = self.size if resume is None else resume
+                self.record_damaged = True
+                record.corrupt = True  # type: ignore[attr-defined]  # none of its bytes can be trusted
+            elif stream.cut:
+                end = self.size
+                said = (f"{missing} of {record.length} bytes missing" if missing
+                        else "its gzip member has no end (the gzip trailer is missing)")
+                self._damage(start, f"truncated {_describe(record)}: {said}: the file ends inside it",
+                             kind="truncated")
+                self.record_damaged = True
+            else:
+                end = stream.member_end()
+                if missing:
+                    self._damage(start, f"truncated {_describe(record)}: {missing} of {record.length} bytes missing: "
+                                 "its gzip member ends before its Content-Length says", kind="truncated")
+                    self.record_damaged = True
+                if head:
+                    if _RECORD_HEAD.match(head):
+                        message = (f"gzip member at {start} holds more records after this {_describe(record)}; "
+                                   f"{extra} bytes of them cannot be read by offset (fix: warcio recompress)")
+                    else:
+                        message = (f"{_describe(record)}: {extra} bytes left in its gzip member after the "
+                                   f"{record.length} bytes its Content-Length says")
+                    self._damage(start, message, kind="length")
+        else:
+            end = stream.offset()
+            if missing:
+                self._damage(start, f"truncated {_describe(record)}: {missing} of {record.length} bytes missing: "
+                             "the file ends inside it", kind="truncated")
+                self.record_damaged = True
+        self._account(start, end)
+        self._next = end
+        self._info = (start, end - start)
         checker = getattr(record, "digest_checker", None)
         if self.check_digests and checker is not None:
             for problem in checker.problems:
-                self._damage(offset, problem)
-        self._flush_problems(it)
+                self._damage(start, problem, kind="digest")
         return self._info
 
 
@@ -359,39 +1044,69 @@ def _is_gzip(fh: IO[bytes]) -> bool:
     return head == GZIP_MAGIC
 
 
-def _single_member_view(fh: IO[bytes]) -> IO[bytes] | None:
-    """Decompressed copy of a file whose first gzip member spans the whole file, else None.
+def _first_member_is_whole_file(fh: IO[bytes]) -> bool:
+    """Whether the file's first gzip member ends only at the end of the file (or breaks)."""
+    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    fh.seek(0)
+    try:
+        while not decomp.eof:
+            block = decomp.unconsumed_tail or fh.read(_BLOCK)
+            if not block:
+                return True  # cut inside its first member
+            decomp.decompress(block, _OUT)
+        return not (decomp.unused_data or fh.read(1))
+    except zlib.error:
+        return False  # corrupt first member: the record reader reports it
+    finally:
+        fh.seek(0)
+
+
+def _single_member_view(fh: IO[bytes]) -> tuple[IO[bytes], int, str | None] | None:
+    """(decompressed copy, its size, what is wrong with the member) of a gzip file that is
+    one member holding several records, else None.
 
     Per-record gzip files end their first member after one record, so the check stops
-    early; only single-member files are decompressed in full (once).
+    early; only single-member files are decompressed in full. A member cut short, or whose
+    CRC fails, still gives what decompressed.
     """
-    if not _is_gzip(fh):
+    if not _is_gzip(fh) or not _first_member_is_whole_file(fh):
         return None
     decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
     spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+    problem = None
     try:
         while not decomp.eof:
-            block = fh.read(1 << 16)
+            block = decomp.unconsumed_tail or fh.read(_BLOCK)
             if not block:
-                break  # truncated single member: still use what decompressed
-            spool.write(decomp.decompress(block))
-        if decomp.eof and (decomp.unused_data or fh.read(1)):
-            spool.close()
-            return None  # more members follow: a normal per-record file
-        spool.write(decomp.flush())
-    except zlib.error:
-        spool.close()
-        return None  # corrupt first member: let the record reader report it
+                problem = "is cut short: the file ends inside it"
+                break
+            spool.write(decomp.decompress(block, _OUT))
+    except zlib.error as exc:
+        problem = f"is corrupt ({_zlib_message(exc)}); what decompressed before the damage is read"
     finally:
         fh.seek(0)
-    # a single-record single-member file reads fine as is (and keeps the usual offsets)
-    spool.seek(0)
-    count = sum(1 for _ in ArchiveIterator(spool, no_record_parse=True, arc2warc=True))
-    if count <= 1:
+    size = spool.tell()
+    if _count_records(spool, 2) <= 1:
         spool.close()
-        return None
+        return None  # a one-record file reads fine as is (and keeps the usual offsets)
     spool.seek(0)
-    return spool
+    return spool, size, problem  # type: ignore[return-value]
+
+
+def _count_records(fh: IO[bytes], most: int) -> int:
+    """Records readable from ``fh`` (uncompressed), counting up to ``most``."""
+    count = 0
+    reader = RecordReader("(count)", parse_http=False, on_damage=lambda d: None)
+    reader.size = fh.seek(0, 2)
+    try:
+        for _ in reader._plain_records(fh):
+            count += 1
+            if count >= most:
+                break
+    except Exception:  # noqa: BLE001 - only a count; the real read reports problems
+        logger.debug("counting records stopped", exc_info=True)
+    fh.seek(0)
+    return count
 
 
 def _next_record_start(fh: IO[bytes], pos: int, gzipped: bool,
@@ -441,7 +1156,11 @@ def _gzip_record_at(fh: IO[bytes], pos: int, pattern: re.Pattern[bytes] = _RECOR
 
 @dataclass
 class StoredRecord:
-    """A record loaded by offset, its block read into memory (replay needs the bytes)."""
+    """A record loaded by offset, its block read into memory (replay needs the bytes).
+
+    ``truncated``: the block is shorter than its Content-Length says, or its gzip member
+    is corrupt; ``damage`` then says what is wrong.
+    """
 
     path: str
     offset: int
@@ -450,6 +1169,7 @@ class StoredRecord:
     http_headers: StatusAndHeaders | None
     payload: bytes
     truncated: bool
+    damage: str | None = None
 
     @property
     def target_uri(self) -> str:
@@ -480,21 +1200,46 @@ class ArchiveFiles:
             view = _single_member_view(fh)
             if view is not None:
                 fh.close()
-                self._open[key] = fh = view
+                self._open[key] = fh = view[0]
                 self._views.add(key)
-            fh.seek(offset)
-        record, it = self._parse(fh, key, offset, across_members=False)
+        fh.seek(offset)
+        gzipped = fh.read(3) == GZIP_MAGIC
+        stream = _Stream(fh, offset, gzipped, block=1 << 14)
+        if gzipped:
+            stream.begin_member()
+        line = b""
+        while not line.strip():
+            line = stream.readline(_LINE)
+            if not line:
+                raise ArchiveLoadFailed(f"{key}:{offset}: no record at this offset"
+                                        + (f" (gzip member corrupt: {stream.error})" if stream.error else ""))
+        loader = _Loader()
+        stream.budget = _HEADER_BUDGET - len(line)
+        try:
+            record = loader.parse_record_stream(stream, line)
+        except Exception as exc:  # noqa: BLE001 - untrusted bytes: any parser failure
+            raise ArchiveLoadFailed(f"{key}:{offset}: {_one_line(exc)}") from exc
+        finally:
+            stream.budget = None
+        loader.restore(record)
+        if loader.header_cut:
+            raise ArchiveLoadFailed(f"{key}:{offset}: record header cut short")
+
+        def continues() -> bool:
+            head = stream.next_member_head() if _limit(record) > 0 else None
+            return head is not None and not _RECORD_HEAD.match(head)
+
+        stream.follow = continues
         payload = record.raw_stream.read()
-        missing = getattr(record.raw_stream, "limit", 0)
-        if missing and it.reader.decompressor is not None:
-            # a record whose gzip member ends early may go on in the next member(s)
-            after = fh.tell() - it.reader.rem_length()
-            fh.seek(after)
-            if fh.read(3) == GZIP_MAGIC and not _gzip_record_at(fh, after):
-                fh.seek(offset)
-                record, it = self._parse(fh, key, offset, across_members=True)
-                payload = record.raw_stream.read()
-                missing = getattr(record.raw_stream, "limit", 0)
+        missing = _limit(record)
+        stream.follow = None
+        if gzipped and not missing and stream.error is None:
+            stream.skip_to_end()  # the rest of the member: its CRC is checked at its end
+        damage = None
+        if stream.error is not None:
+            damage = f"gzip member at {stream.member_start} is corrupt: {stream.error}"
+        elif missing:
+            damage = f"{missing} of {record.length} bytes missing"
         return StoredRecord(
             path=str(key),
             offset=offset,
@@ -502,21 +1247,9 @@ class ArchiveFiles:
             rec_headers=record.rec_headers,
             http_headers=record.http_headers,
             payload=payload,
-            truncated=bool(missing and missing > 0),
+            truncated=damage is not None,
+            damage=damage,
         )
-
-    @staticmethod
-    def _parse(fh: IO[bytes], key: Any, offset: int,
-               across_members: bool) -> tuple[ArcWarcRecord, _Iterator]:
-        it = _Iterator(fh)
-        it.reader.read_all_members = across_members
-        try:
-            it.skip_blank_lines()
-            return next(iter(it)), it
-        except StopIteration:
-            raise ArchiveLoadFailed(f"{key}:{offset}: no record at this offset") from None
-        except (StatusAndHeadersParserException, zlib.error, EOFError, ValueError) as exc:
-            raise ArchiveLoadFailed(f"{key}:{offset}: {_one_line(exc)}") from exc
 
     def _handle(self, key: Any) -> IO[bytes]:
         fh = self._open.get(key)
