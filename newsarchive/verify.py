@@ -112,7 +112,8 @@ def verify(
     paths = list(paths)
     report = VerifyReport()
     sources = list(archive_sources(paths))
-    for directory in directories_without_archives(paths, SUFFIXES):
+    for directory in directories_without_archives(paths, SUFFIXES) if sources else ():
+        # (with nothing at all to verify, that is what the report says: status 3)
         report.problems.append(Damage(str(directory), 0, "no WARC/ARC files in this directory",
                                       kind="no-archives"))
     for number, source in enumerate(sources, 1):
@@ -220,8 +221,8 @@ def _check_record(reader: RecordReader, record: Any, report: VerifyReport) -> No
     if block.expected:
         report.block_digests += 1
         if not block.matches():
-            report.problems.append(Damage(reader.name, offset, f"block digest mismatch ({where}): "
-                                                               f"header {block_expected}, data {block.actual()}"))
+            report.problems.append(Damage(reader.name, offset, f"block digest mismatch ({where}): header "
+                                          f"{block_expected}, data {block.actual()}", kind="digest"))
     if payload.expected:
         report.payload_digests += 1
         ok = payload.matches()
@@ -230,10 +231,11 @@ def _check_record(reader: RecordReader, record: Any, report: VerifyReport) -> No
             body, chunk_ok = dechunk(spool.read())
             ok = chunk_ok and _Hasher(payload_expected, body).matches()
             if not chunk_ok:
-                report.problems.append(Damage(reader.name, offset, f"bad chunked encoding ({where})"))
+                report.problems.append(Damage(reader.name, offset, f"bad chunked encoding ({where})",
+                                              kind="chunked"))
         if not ok:
-            report.problems.append(Damage(reader.name, offset, f"payload digest mismatch ({where}): "
-                                                               f"header {payload_expected}, data {payload.actual()}"))
+            report.problems.append(Damage(reader.name, offset, f"payload digest mismatch ({where}): header "
+                                          f"{payload_expected}, data {payload.actual()}", kind="digest"))
     if spool is not None:
         spool.close()
 

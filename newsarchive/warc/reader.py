@@ -11,7 +11,7 @@ decompressed here, one at a time, by zlib itself (deflate stream, CRC-32 and len
 checked); warcio only parses the headers. Whatever is not part of a readable record is
 reported as ``file:offset: what`` with its length, and reading resumes at the next record
 boundary found, so one bad record costs that record and no more. Memory stays bounded
-(blocks of 64 KiB, headers capped) whatever the file holds. ``load_record`` fetches one
+(blocks of 16 or 64 KiB, headers capped at 8 MiB) whatever the file holds. ``load_record`` fetches one
 record by offset for replay.
 """
 
@@ -536,17 +536,18 @@ _PATTERNS = {
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
-def _check_fields(lines: list[bytes], headers: StatusAndHeaders, plans: dict[Any, Any]) -> str | None:
+def _check_fields(lines: list[bytes], block: bytes, headers: StatusAndHeaders,
+                  plans: dict[Any, Any]) -> str | None:
     """What is wrong with a WARC header's fields, beyond the lines themselves (None:
-    nothing found). ``lines``: the header as read, its version line left out; ``plans``:
-    how to check a header with a given list of field names (a writer repeats its lists).
+    nothing found). ``lines``: the header as read, its version line left out, and
+    ``block`` the same joined; ``plans``: how to check a header with a given list of
+    field names (a writer repeats its lists).
 
     Only what no tool writes on purpose: control characters, a record ID that is no
     ``<URI>`` or a broken UUID, a date that is no date, a field name or record type one
     character away from a standard one (a flipped bit). Other tools' own fields and
     values are fine. A sound header costs one regular expression over its checked values.
     """
-    block = b"".join(lines)
     if b"\x00" in block.translate(_CONTROL_TABLE) or block.count(b"\r") != block.count(b"\r\n"):
         bad = _bad_header_line(lines)  # "\r\r\n" line ends are fine
         if bad:
@@ -830,14 +831,15 @@ class RecordReader:
         if self._stream is None or self._stream.gzipped:
             return
         lines = loader.header_lines
+        block = b"".join(lines)
         bad = None
         if not _VERSION_LINE.fullmatch(self._first_line):
             text = self._first_line[:30].decode("utf-8", "backslashreplace").rstrip()
             bad = f"version line {text!r}"
-        elif len(lines) - 1 != len(headers.headers) or not b"".join(lines).isascii():
+        elif len(lines) - 1 != len(headers.headers) or not block.isascii():
             bad = _bad_header_line(lines)  # or only continuation lines, UTF-8 values...
         if bad is None and self.check_headers:
-            bad = _check_fields(lines, headers, self._plans)
+            bad = _check_fields(lines, block, headers, self._plans)
         if bad:
             self._damage(offset, f"{_describe(record)}: damaged WARC header: {bad}", kind="header")
 
