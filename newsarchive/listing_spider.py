@@ -362,20 +362,15 @@ class ListingSpider(scrapy.Spider):
         url = self._followable(teaser.url, teaser.title, response)
         if url is None:
             return None
-        item = Article(
+        return self.listed_teaser(
+            response, fetched,
             url=url,
             title=teaser.title,
             summary=teaser.summary,
             published_raw=teaser.date_text,
             published=self.parse_date(teaser.date_text, fetched, response.url),
-            language=self.languages[0] if self.languages else page_language(response),
-            site=self.site.name,
-            listing_url=response.url,
-            crawled_at=format_iso(fetched),
+            page_language=page_language(response),
         )
-        attach_warc_pointer(item, response, role="listing")
-        self.crawler.stats.inc_value("newsarchive/teasers/found")
-        return item
 
     def walk_page(
         self,
@@ -511,14 +506,25 @@ class ListingSpider(scrapy.Spider):
         if url is None:
             return None
         published_raw = first_text(teaser, rules.date)
-        item = Article(
+        return self.listed_teaser(
+            response, fetched,
             url=url,
             title=title,
             summary=first_text(teaser, rules.summary),
             published_raw=published_raw,
             published=self.parse_date(published_raw, fetched, response.url),
             section=first_text(teaser, rules.section),
-            language=self.languages[0] if self.languages else page_language(response),
+            page_language=page_language(response),
+        )
+
+    def listed_teaser(self, response: Response, fetched: datetime, *, page_language: str | None,
+                      **fields: Any) -> Article:
+        """A teaser item found on a listing source page (listing, feed, sitemap): the site,
+        the page it was found on, when, the page's language unless the site names one,
+        and its archived record; counted as ``newsarchive/teasers/found``."""
+        item = Article(
+            **fields,
+            language=self.languages[0] if self.languages else page_language,
             site=self.site.name,
             listing_url=response.url,
             crawled_at=format_iso(fetched),
@@ -626,7 +632,8 @@ class ListingSpider(scrapy.Spider):
         url = self._followable(entry.url, entry.title, response)
         if url is None or (not entry.title and not self._untitled("feed", url, response)):
             return None
-        item = Article(
+        return self.listed_teaser(
+            response, fetched,
             url=url,
             title=entry.title,
             summary=entry.summary,
@@ -634,14 +641,8 @@ class ListingSpider(scrapy.Spider):
             published=self.parse_date(entry.published_raw, fetched, response.url),
             authors=list(entry.authors),
             tags=list(entry.tags),
-            language=self.languages[0] if self.languages else feed.language,
-            site=self.site.name,
-            listing_url=response.url,
-            crawled_at=format_iso(fetched),
+            page_language=feed.language,
         )
-        attach_warc_pointer(item, response, role="listing")
-        self.crawler.stats.inc_value("newsarchive/teasers/found")
-        return item
 
     # -- sitemaps -------------------------------------------------------------------
 
@@ -800,20 +801,15 @@ class ListingSpider(scrapy.Spider):
         url = self._followable(response.urljoin(entry.loc), entry.news_title, response)
         if url is None or (not entry.news_title and not self._untitled("sitemap", url, response)):
             return None
-        item = Article(
+        return self.listed_teaser(
+            response, fetched,
             url=url,
             title=entry.news_title,
             published_raw=entry.publication_date,
             published=self.parse_date(entry.publication_date, fetched, response.url),
             tags=list(entry.keywords),
-            language=self.languages[0] if self.languages else entry.language,
-            site=self.site.name,
-            listing_url=response.url,
-            crawled_at=format_iso(fetched),
+            page_language=entry.language,
         )
-        attach_warc_pointer(item, response, role="listing")
-        self.crawler.stats.inc_value("newsarchive/teasers/found")
-        return item
 
     # -- teasers to articles ----------------------------------------------------------
 
