@@ -224,6 +224,9 @@ def summary_lines(result: CrawlResult) -> list[str]:
         f"pages fetched:  {result.pages} ({stats.get('downloader/response_status_count/200', 0)} OK)",
         f"elapsed:        {result.elapsed:.1f} s",
     ]
+    sources = source_summary(stats)
+    if sources:
+        lines.append(f"sources:        {sources}")
     if MAX_DELAY_STAT in stats:
         lines.append(f"politeness:     AutoThrottle, delays up to {stats[MAX_DELAY_STAT]:.2f} s between requests to a site")
     resumed = int(stats.get("newsarchive/job/walks_resumed", 0))
@@ -258,6 +261,23 @@ def summary_lines(result: CrawlResult) -> list[str]:
         lines.append(f"files written:  {len(result.files)} ({total / 1024:.0f} KiB) in {result.out_dir}")
         lines.extend(f"  {p}" for p in result.files)
     return lines
+
+
+def source_summary(stats: Mapping[str, Any]) -> str:
+    """Where the teasers came from: ``listing: 3 pages, 60 teasers; feed: 2 pages, ...``."""
+    teasers = _suffix_counts(stats, "newsarchive/teasers/from/")
+    feed_pages = int(stats.get("newsarchive/feed/pages", 0))
+    sitemap_pages = int(stats.get("newsarchive/sitemap/pages", 0))
+    pages = {
+        "listing": int(stats.get("newsarchive/listing/pages", 0)) - feed_pages - sitemap_pages,
+        "feed": feed_pages,
+        "sitemap": sitemap_pages,
+    }
+    parts = []
+    for kind in ("listing", "feed", "sitemap"):
+        if pages[kind] or teasers.get(kind):
+            parts.append(f"{kind}: {pages[kind]} page(s), {int(teasers.get(kind, 0))} teaser(s)")
+    return "; ".join(parts)
 
 
 def _suffix_counts(stats: Mapping[str, Any], prefix: str, exclude: tuple[str, ...] = ()) -> dict[str, Any]:

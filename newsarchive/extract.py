@@ -61,6 +61,38 @@ def first_text(sel: Selector, query: str | None) -> str | None:
     return next(_iter_texts(sel, query), None)
 
 
+def first_link(sel: Selector, query: str | None) -> str | None:
+    """The first link a ``url`` or ``next_page`` query gives, or ``None``.
+
+    A query ending in ``::attr(href)`` (or ``@href``) gives the link itself. One that
+    selects an element (``h3 a``, ``a.next``) gives that element's ``href``, or the
+    ``href`` of the first link inside it, as Scrapy's ``response.follow`` does with an
+    ``<a>``: the link text is never taken for a URL.
+    """
+    if not query:
+        return None
+    sel = getattr(sel, "selector", sel)
+    for match in _matches(sel, query):
+        if isinstance(match, str):
+            link = squeeze(match)
+        elif isinstance(match, etree._Element):
+            link = _href_of(match)
+        else:
+            continue
+        if link:
+            return link
+    return None
+
+
+def _href_of(element: Any) -> str:
+    """``href`` of an element, or of the first element with one inside it."""
+    href = element.get("href")
+    if href is None and isinstance(element.tag, str):
+        inner = next((e for e in element.iterdescendants() if isinstance(e.tag, str) and e.get("href")), None)
+        href = inner.get("href") if inner is not None else None
+    return (href or "").strip()
+
+
 def squeeze(text: str) -> str:
     """Collapse runs of spaces inside lines and blank lines between them."""
     lines = (_squeeze_line(line) for line in text.splitlines())

@@ -54,7 +54,7 @@ from newsarchive.article_fields import extract_article_fields, page_language
 from newsarchive.date_extraction import extract_published
 from newsarchive.dates import format_iso, normalize_date
 from newsarchive.dedupe import canonical_url
-from newsarchive.extract import first_text, select
+from newsarchive.extract import first_link, first_text, select
 from newsarchive.fetch_time import fetched_at
 from newsarchive.items import ARTICLE_FIELDS, Article
 from newsarchive.job import JobState, Walk
@@ -134,7 +134,7 @@ class ListingSpider(scrapy.Spider):
         self.boilerplate_patterns = list(site.boilerplate_patterns)
         self.max_pages = _positive_int("max_pages", max_pages)
         self.since = _since_date(since)
-        self.follow = _boolean("follow", follow, default=site.follow)
+        self.follow = boolean_argument("follow", follow, default=site.follow)
         self.start_urls = [rebase_url(u, base_url) for u in self.listing_start_urls()]
         self.feed_urls = [rebase_url(u, base_url) for u in self.listing_feed_urls()]
         self.sitemap_urls = [rebase_url(u, base_url) for u in self.listing_sitemap_urls()]
@@ -311,7 +311,7 @@ class ListingSpider(scrapy.Spider):
         rules = self.site.listing or ListingRules()
         fetched = fetched_at(response)
         teasers = select(response, rules.item) if rules.item else []
-        next_url = first_text(response, rules.next_page) if rules.next_page else None
+        next_url = first_link(response, rules.next_page) if rules.next_page else None
         items: Iterable[Article | None]
         if teasers:
             stats.inc_value("newsarchive/listing/rule/selectors")
@@ -495,7 +495,7 @@ class ListingSpider(scrapy.Spider):
         """Build an item from one teaser, or count and log why it cannot be one."""
         rules = self.site.listing
         assert rules is not None
-        href = first_text(teaser, rules.url)
+        href = first_link(teaser, rules.url)
         title = first_text(teaser, rules.title)
         if not href or not title:
             missing = "url" if not href else "title"
@@ -531,6 +531,7 @@ class ListingSpider(scrapy.Spider):
         )
         attach_warc_pointer(item, response, role="listing")
         self.crawler.stats.inc_value("newsarchive/teasers/found")
+        self.crawler.stats.inc_value(f"newsarchive/teasers/from/{response.meta.get(SOURCE_META) or 'listing'}")
         return item
 
     def _followable(self, url: str, title: str | None, response: Response) -> str | None:
@@ -712,7 +713,7 @@ class ListingSpider(scrapy.Spider):
             yield from self._sitemap_children(response, walk, state, document, depth)
             return
         fetched = fetched_at(response)
-        entries = [e for e in document.entries if self._sitemap_allowed(e, response)]
+        entries = self.sitemap_entries(document.entries, response)
         if not entries:
             stats.inc_value("newsarchive/listing/empty")
             logger.info("No entries in sitemap %s", response.url)
@@ -768,11 +769,19 @@ class ListingSpider(scrapy.Spider):
                     "%d not matching sitemap_follow, %d over max_pages", response.url, len(index.entries),
                     requested, old, self.since or "-", unmatched, over)
 
-    def _sitemap_allowed(self, entry: SitemapEntry, response: Response) -> bool:
-        if not self._sitemap_allow or any(p.search(entry.loc) for p in self._sitemap_allow):
-            return True
-        self.crawler.stats.inc_value("newsarchive/sitemap/entries_unmatched")
-        return False
+    def sitemap_entries(self, entries: list[SitemapEntry], response: Response) -> list[SitemapEntry]:
+        """The entries of a url set to read: those ``sitemap_allow`` allows (the others are
+        counted in ``newsarchive/sitemap/entries_unmatched`` and logged once per sitemap)."""
+        if not self._sitemap_allow:
+            return list(entries)
+        kept, skipped = [], []
+        for entry in entries:
+            (kept if any(p.search(entry.loc) for p in self._sitemap_allow) else skipped).append(entry)
+        if skipped:
+            self.crawler.stats.inc_value("newsarchive/sitemap/entries_unmatched", len(skipped))
+            logger.info("%d of %d entries of sitemap %s match no sitemap_allow pattern: skipped (the first: %s)",
+                        len(skipped), len(entries), response.url, skipped[0].loc)
+        return kept
 
     def _entry_older(self, entry: SitemapEntry, fetched: datetime, response: Response) -> bool:
         """An entry without a publication date but last changed before ``since``: skipped
@@ -1048,7 +1057,7 @@ def _since_date(value: str | None) -> date | None:
         raise SpiderArgumentError(f"since: expected a date as YYYY-MM-DD, got {value!r}") from None
 
 
-def _boolean(name: str, value: str | bool | None, default: bool) -> bool:
+def boolean_argument(name: str, value: str | bool | None, default: bool) -> bool:
     if value is None:
         return default
     if isinstance(value, bool):

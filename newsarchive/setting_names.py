@@ -39,10 +39,17 @@ def known_settings() -> dict[str, Any]:
     return known
 
 
+#: Settings that take one of a few words.
+CHOICES: dict[str, tuple[str, ...]] = {"NEWSARCHIVE_REPLAY_DAMAGED": ("fail", "replay")}
+
+
 def check_settings(settings: Mapping[str, Any]) -> None:
     """Raise :class:`SettingError` for the first misspelt name or unusable value."""
     known = known_settings()
     for name, value in settings.items():
+        choices = CHOICES.get(name)
+        if choices and str(value).strip().lower() not in choices:
+            raise SettingError(name, f"must be one of {', '.join(choices)}, got {value!r}")
         if name not in known:
             close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.85)
             if close:

@@ -109,6 +109,7 @@ ADDONS = {"newsarchive.replay.ReplayAddon": 0}
 NEWSARCHIVE_REPLAY = ""
 NEWSARCHIVE_REPLAY_AT = ""  # timestamp: with several runs, the run in progress then; else the nearest capture
 NEWSARCHIVE_REPLAY_RUN = 0  # replay run N of a job's archive alone (0: no filter)
+NEWSARCHIVE_REPLAY_DAMAGED = "fail"  # a request whose every capture is damaged: "fail" or "replay" what is there
 
 FEED_EXPORT_ENCODING = "utf-8"
 # Local feeds are written unbuffered: a killed crawl never loses an exported item.

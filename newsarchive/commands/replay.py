@@ -13,9 +13,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from newsarchive.commands import checked_settings, log_level
 from newsarchive.crawl import parse_pairs
 from newsarchive.outcome import EXIT_NOTHING, EXIT_USAGE
-from newsarchive.replay.job import ReplayOutcome, ReplayUsageError, replay_job, replay_settings
+from newsarchive.replay.job import NothingToReplay, ReplayOutcome, ReplayUsageError, replay_job, replay_settings
 from newsarchive.sitedef import SiteDefinitionError
 
 HELP = (
@@ -43,13 +44,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="spider argument (repeatable)")
     parser.add_argument("-s", dest="settings", action="append", metavar="NAME=VALUE",
                         help="Scrapy setting (repeatable)")
-    parser.add_argument("--log-level", default=None, help="Scrapy LOG_LEVEL (default INFO)")
+    parser.add_argument("--log-level", default=None, type=log_level, help="Scrapy LOG_LEVEL (default INFO)")
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         spider_args = parse_pairs(args.spider_args, "-a")
-        settings = parse_pairs(args.settings, "-s")
+        settings = checked_settings(args.settings)
         # the settings say the same as the options (and are then checked the same way)
         from_settings = settings.pop("NEWSARCHIVE_REPLAY_RUN", None)
         run_number = _run_number(args.run if args.run is not None else (None if from_settings == "0" else from_settings))
@@ -65,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
     except ReplayUsageError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
+    except NothingToReplay as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
     except SiteDefinitionError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2

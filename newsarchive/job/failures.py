@@ -2,7 +2,7 @@
 
 Names are stable (users filter items and stats on them): ``http_404``, ``http_503``,
 ``timeout``, ``data_loss``, ``redirect_loop``, ``offsite_redirect``, ``robots_txt``,
-``refused_scheme``, ``too_large``, ``dns``, ``connection_refused``, ``connection_lost``, ``url_too_long``, or the
+``refused_scheme``, ``too_large``, ``damaged_capture`` (replay: the only capture is damaged), ``dns``, ``connection_refused``, ``connection_lost``, ``url_too_long``, or the
 exception's class name for anything else.
 """
 

@@ -30,7 +30,7 @@ from warcio.timeutils import iso_date_to_datetime
 
 from newsarchive.fetch_time import FETCHED_AT_META
 from newsarchive.provenance import WARC_META
-from newsarchive.replay.index_lookup import Capture, CaptureIndex, CaptureResolver, Resolved
+from newsarchive.replay.index_lookup import Capture, CaptureIndex, CaptureResolver, DamagedCapture, Resolved
 from newsarchive.replay.runs import ArchiveCache, ReplayArchive, ReplayScope, RunSelectionError
 from newsarchive.warc.reader import Damage, StoredRecord, dechunk
 
@@ -71,6 +71,14 @@ def replay_paths(value: Any) -> list[str]:
     if isinstance(value, str):
         value = value.split(",")
     return [str(v).strip() for v in value if str(v).strip()]
+
+
+def replay_damaged(value: Any) -> bool:
+    """``NEWSARCHIVE_REPLAY_DAMAGED``: ``"fail"`` (the default) or ``"replay"``."""
+    choice = str(value or "fail").strip().lower()
+    if choice not in ("fail", "replay"):  # the CLI refuses it first (newsarchive.setting_names)
+        logger.error("NEWSARCHIVE_REPLAY_DAMAGED must be 'fail' or 'replay', got %r: failing damaged captures", value)
+    return choice == "replay"
 
 
 def replay_run(value: Any) -> int | None:
@@ -127,6 +135,8 @@ class ReplayDownloadHandler(BaseDownloadHandler):
     ``NEWSARCHIVE_REPLAY_RUN`` (replay one run of a job's archive: only captures in that
     run's files answer), ``NEWSARCHIVE_REPLAY_AT`` (timestamp: with several runs, the run
     in progress then; otherwise the nearest capture wins; default the latest),
+    ``NEWSARCHIVE_REPLAY_DAMAGED`` (``fail``, the default: a request whose every capture is
+    damaged fails as ``damaged_capture``; ``replay``: answer with what could be read),
     ``NEWSARCHIVE_REPLAY_CACHE`` (an :class:`~newsarchive.replay.runs.ArchiveCache` shared
     by several crawls, so the index is loaded once), ``NEWSARCHIVE_REPLAY_FALLBACK_HANDLER``
     (the live handler, Scrapy's HTTP/1.1 one).
@@ -138,6 +148,7 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         super().__init__(crawler)
         settings = crawler.settings
         self.paths = replay_paths(settings.get("NEWSARCHIVE_REPLAY"))
+        self.replay_damaged = replay_damaged(settings.get("NEWSARCHIVE_REPLAY_DAMAGED"))
         self._fallback_path = settings.get("NEWSARCHIVE_REPLAY_FALLBACK_HANDLER", FALLBACK_HANDLER)
         self._fallback: Any = None
         self.session: _Session | None = None
@@ -198,15 +209,17 @@ class ReplayDownloadHandler(BaseDownloadHandler):
             raise CaptureMissing(f"not replaying: {session.error}")
         started = time.perf_counter()
         try:
-            resolved = session.archive.resolver.resolve(
-                session.scope.index.lookup(
-                    request.url,
-                    at=session.scope.at,
-                    method=request.method,
-                    body=request.body,
-                    content_type=_header(request.headers, b"Content-Type"),
-                )
+            candidates = session.scope.index.lookup(
+                request.url,
+                at=session.scope.at,
+                method=request.method,
+                body=request.body,
+                content_type=_header(request.headers, b"Content-Type"),
             )
+            try:
+                resolved = session.archive.resolver.resolve(candidates, max_payload=self._max_payload(request))
+            except DamagedCapture as exc:
+                resolved = self._damaged(request, exc)
             if resolved is None:
                 self._inc("newsarchive/replay/missing")
                 level = logging.DEBUG if request.url.endswith("/robots.txt") else logging.WARNING
@@ -221,6 +234,25 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         finally:
             self.read_seconds += time.perf_counter() - started
 
+    def _damaged(self, request: Request, exc: DamagedCapture) -> Resolved:
+        """No intact capture: fail the request (a cut or corrupt body must not pass for the
+        page), or with ``NEWSARCHIVE_REPLAY_DAMAGED = "replay"`` answer with what is there."""
+        if self.replay_damaged and exc.resolved is not None:
+            self._inc("newsarchive/replay/damaged_replayed")
+            logger.warning("%s: %s: the archived record is damaged and no other capture is intact; "
+                           "replaying what is there (NEWSARCHIVE_REPLAY_DAMAGED)", request.url, exc)
+            return exc.resolved
+        self._inc("newsarchive/replay/damaged_failed")
+        logger.warning("%s: %s: the archived record is damaged and no other capture is intact; "
+                       "failed, not replayed", request.url, exc)
+        raise CapturedFailure(f"{request.url}: archived record damaged: {exc.damage}", "damaged_capture") from None
+
+    def _max_payload(self, request: Request) -> int | None:
+        """Stored payloads larger than this are not even read: DOWNLOAD_MAXSIZE, plus room
+        for chunked framing (the decoded size is bounded again by HttpCompressionMiddleware)."""
+        maxsize = request.meta.get("download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        return maxsize + maxsize // 8 + 65536 if maxsize else None
+
     def _check_whole(self, request: Request, resolved: Resolved) -> None:
         """Fail a capture the live crawl could not use: truncated, or over the size limit."""
         head, payload = resolved.headers, resolved.payload
@@ -231,10 +263,12 @@ class ReplayDownloadHandler(BaseDownloadHandler):
             raise CapturedFailure(f"{request.url}: the archived response is truncated "
                                   f"(WARC-Truncated: {truncated}), as the live download failed", reason)
         maxsize = request.meta.get("download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
-        if maxsize and len(payload.payload) > maxsize:
+        size = len(payload.payload) + payload.unread
+        if maxsize and size > maxsize:
             self._inc("newsarchive/replay/too_large")
-            raise CapturedFailure(f"{request.url}: archived body of {len(payload.payload)} bytes exceeds "
+            raise CapturedFailure(f"{request.url}: archived body of {size} bytes exceeds "
                                   f"DOWNLOAD_MAXSIZE ({maxsize} B)", "too_large")
+
 
     def _stop(self, session: _Session) -> None:
         """A replay that names no run of the archive stops at once (``replay_run_not_found``)."""
@@ -277,10 +311,6 @@ class ReplayDownloadHandler(BaseDownloadHandler):
                 # browser-based archivers often store the decoded body and keep the header
                 headers.pop(b"Content-Encoding", None)
                 self._inc("newsarchive/replay/already_decoded")
-        if head.truncated or body_record.truncated:
-            self._inc("newsarchive/replay/truncated")
-            logger.warning("%s:%s: record is truncated, replaying what is there",
-                           body_record.path, body_record.offset)
         if head.rec_type == "revisit":
             self._inc("newsarchive/replay/revisits")
         self._inc("newsarchive/replay/hits")

@@ -321,6 +321,23 @@ class Resolved:
     payload: StoredRecord  # where the body comes from (the original for a revisit)
     original: Capture | None = None  # the revisited capture, for a revisit
 
+    @property
+    def damage(self) -> str | None:
+        """What is wrong with the records (truncated, or a gzip member whose CRC fails)."""
+        return self.headers.damage or self.payload.damage
+
+
+class DamagedCapture(Exception):
+    """Every capture of a request is damaged in the archive (cut short, corrupt, or not
+    readable at its indexed offset): nothing whole can answer it. ``resolved``: the best
+    damaged capture as far as it could be read (``None`` when nothing could)."""
+
+    def __init__(self, capture: Capture, damage: str, resolved: Resolved | None = None) -> None:
+        super().__init__(f"{capture.source}:{capture.offset}: {damage}")
+        self.capture = capture
+        self.damage = damage
+        self.resolved = resolved
+
 
 class CaptureResolver:
     """Load captures' records, following revisits to the payload they point at."""
@@ -329,31 +346,52 @@ class CaptureResolver:
         self.index = index
         self.files = files or ArchiveFiles()
 
-    def resolve(self, candidates: Sequence[Capture]) -> Resolved | None:
-        """First candidate that loads (damaged or non-HTTP records are passed over)."""
+    def resolve(self, candidates: Sequence[Capture], max_payload: int | None = None) -> Resolved | None:
+        """The best candidate whose records are whole; ``None`` when there is none at all.
+
+        Non-HTTP records, and revisits whose original is not in the archive, are passed
+        over. Damaged records (truncated, a gzip CRC that fails, nothing readable at the
+        indexed offset) are passed over for an intact capture; when only damaged ones are
+        left, ``DamagedCapture`` is raised: a cut or corrupt body must not pass for the page.
+        ``max_payload``: payloads larger than this are not read (``StoredRecord.unread``).
+        """
+        damaged: DamagedCapture | None = None
         for capture in candidates:
-            record = self._load(capture)
-            if record is None or record.rec_type not in _HTTP_TYPES:
+            try:
+                record = self.files.load(capture.source, capture.offset, max_payload)
+            except Exception as exc:  # noqa: BLE001 - untrusted bytes: any failure is damage
+                message = str(exc).removeprefix(f"{capture.source}:{capture.offset}: ")
+                damaged = damaged or DamagedCapture(capture, message)
+                continue
+            if record.rec_type not in _HTTP_TYPES:
                 continue
             if record.rec_type != "revisit":
-                return Resolved(capture, record, record)
-            found = self._original_of(capture, record)
-            if found is not None:
-                return Resolved(capture, record, found[1], found[0])
-            logger.warning("revisit %s %s: original payload not in the archive",
-                           capture.url, capture.timestamp)
+                resolved = Resolved(capture, record, record)
+            else:
+                found = self._original_of(capture, record, max_payload)
+                if found is None:
+                    logger.warning("revisit %s %s: original payload not in the archive",
+                                   capture.url, capture.timestamp)
+                    continue
+                resolved = Resolved(capture, record, found[1], found[0])
+            if resolved.damage is None:
+                return resolved
+            if damaged is None or damaged.resolved is None:
+                damaged = DamagedCapture(capture, resolved.damage, resolved)
+        if damaged is not None:
+            raise damaged
         return None
 
-    def _load(self, capture: Capture) -> StoredRecord | None:
+    def _load(self, capture: Capture, max_payload: int | None = None) -> StoredRecord | None:
         """The capture's record, or ``None`` (logged) when it cannot be read."""
         try:
-            return self.files.load(capture.source, capture.offset)
+            return self.files.load(capture.source, capture.offset, max_payload)
         except Exception as exc:  # a damaged record must not stop the replay
             logger.warning("cannot load %s at %s: %s", capture.source, capture.offset, exc)
             return None
 
-    def _original_of(self, capture: Capture,
-                     revisit: StoredRecord) -> tuple[Capture, StoredRecord] | None:
+    def _original_of(self, capture: Capture, revisit: StoredRecord,
+                     max_payload: int | None = None) -> tuple[Capture, StoredRecord] | None:
         """The record a revisit points at: WARC-Refers-To if it is there, else the payload
         with the same digest nearest to WARC-Refers-To-Date (same URL first)."""
         refers_uri = revisit.rec_headers.get_header("WARC-Refers-To-Target-URI") or capture.url
@@ -367,14 +405,18 @@ class CaptureResolver:
         if not candidates and digest:  # URL-agnostic dedup: any capture with the payload
             candidates = rank(self.index.by_digest(digest), refers_date)
         fallback: tuple[Capture, StoredRecord] | None = None
+        damaged: tuple[Capture, StoredRecord] | None = None
         for candidate in candidates:
-            record = self._load(candidate)
+            record = self._load(candidate, max_payload)
             if record is None or record.rec_type not in ("response", "resource"):
+                continue
+            if record.damage is not None:
+                damaged = damaged or (candidate, record)
                 continue
             if not refers_id or record.rec_headers.get_header("WARC-Record-ID") == refers_id:
                 return candidate, record
             fallback = fallback or (candidate, record)
-        return fallback
+        return fallback or damaged
 
     def close(self) -> None:
         self.files.close()
@@ -385,6 +427,7 @@ __all__ = [
     "CaptureIndex",
     "CaptureResolver",
     "Damage",
+    "DamagedCapture",
     "Resolved",
     "digest_key",
     "normalize_timestamp",

@@ -34,6 +34,7 @@ from newsarchive.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
 from newsarchive.replay import REPLAY_DOWNLOAD_HANDLERS
 from newsarchive.replay.index_lookup import normalize_timestamp
 from newsarchive.replay.runs import ArchiveCache, ReplayArchive, Run, RunSelectionError
+from newsarchive.warc.reader import ARCHIVE_SUFFIXES, directories_without_archives, unfinished_files
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,26 @@ BOTH = "--run and --at both choose what to replay: give one of them"
 
 class ReplayUsageError(ValueError):
     """Bad arguments: no such run, ``--run`` with ``--at``, a bad timestamp, no archive."""
+
+
+class NothingToReplay(ValueError):
+    """The paths exist but hold no archive at all (directories without WARC/ARC/WACZ files)."""
+
+
+#: What a directory must hold to be replayed (CDXJ indexes need their WARC files too).
+REPLAYABLE_SUFFIXES = ARCHIVE_SUFFIXES + (".wacz",)
+
+
+def check_replayable(sources: Sequence[str]) -> list[Path]:
+    """The directories among ``sources`` holding nothing to replay; ``NothingToReplay`` if
+    that is every source (a message naming them, and any ``.open`` files left there)."""
+    empty = directories_without_archives(sources, REPLAYABLE_SUFFIXES)
+    if empty and len(empty) == len(sources):
+        left = unfinished_files(sources)
+        still = (f" (only unfinished ones: {', '.join(map(str, left[:3]))}; `newsarchive index` "
+                 "finishes those a killed crawl left)") if left else ""
+        raise NothingToReplay(f"nothing to replay: no WARC/ARC/WACZ files in {', '.join(map(str, empty))}{still}")
+    return empty
 
 
 def archive_paths(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
@@ -199,6 +220,8 @@ def replay_job(
     if run is not None and run < 1:
         raise ReplayUsageError(f"--run takes a run number (1 or more), got {run}")
     sources = archive_paths(paths)
+    for directory in check_replayable(sources):
+        logger.warning("%s holds no WARC/ARC/WACZ files: nothing replayed from it", directory)
     name, args = resolve_spider(spider)
     args.update(spider_args or {})
     out = Path(output)
@@ -372,5 +395,5 @@ def _stop_reactor() -> None:
         reactor.stop()
 
 
-__all__ = ["ReplayOutcome", "ReplayUsageError", "RunReplay", "archive_paths", "merge_feeds", "plan", "replay_job",
+__all__ = ["NothingToReplay", "ReplayOutcome", "ReplayUsageError", "RunReplay", "archive_paths", "check_replayable", "merge_feeds", "plan", "replay_job",
            "replay_settings"]

@@ -1161,7 +1161,9 @@ class StoredRecord:
     """A record loaded by offset, its block read into memory (replay needs the bytes).
 
     ``truncated``: the block is shorter than its Content-Length says, or its gzip member
-    is corrupt; ``damage`` then says what is wrong.
+    is corrupt; ``damage`` then says what is wrong. ``unread``: bytes of the payload left
+    unread because they exceed the ``max_payload`` the record was loaded with (the
+    payload is then empty: a record too large to replay is never held in memory).
     """
 
     path: str
@@ -1172,6 +1174,7 @@ class StoredRecord:
     payload: bytes
     truncated: bool
     damage: str | None = None
+    unread: int = 0
 
     @property
     def target_uri(self) -> str:
@@ -1193,8 +1196,13 @@ class ArchiveFiles:
         self._open: OrderedDict[Any, IO[bytes]] = OrderedDict()
         self._views: set[Any] = set()
 
-    def load(self, source: str | os.PathLike[str] | ZipMember, offset: int) -> StoredRecord:
-        """Parse the record at ``offset``; raises ``ArchiveLoadFailed`` if none is there."""
+    def load(self, source: str | os.PathLike[str] | ZipMember, offset: int,
+             max_payload: int | None = None) -> StoredRecord:
+        """Parse the record at ``offset``; raises ``ArchiveLoadFailed`` if none is there.
+
+        ``max_payload``: a payload larger than this many bytes is not read (see
+        ``StoredRecord.unread``).
+        """
         key = source if isinstance(source, ZipMember) else str(source)
         fh = self._handle(key)
         fh.seek(offset)
@@ -1232,6 +1240,10 @@ class ArchiveFiles:
             return head is not None and not _RECORD_HEAD.match(head)
 
         stream.follow = continues
+        if max_payload is not None and _limit(record) > max_payload:
+            return StoredRecord(path=str(key), offset=offset, rec_type=record.rec_type,
+                                rec_headers=record.rec_headers, http_headers=record.http_headers,
+                                payload=b"", truncated=False, unread=_limit(record))
         payload = record.raw_stream.read()
         missing = _limit(record)
         stream.follow = None
