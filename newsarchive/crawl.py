@@ -81,17 +81,36 @@ class CrawlResult:
         return self.outcome.ok
 
 
+class UnknownSpider(ValueError):
+    """A spider name no spider module defines (with a did-you-mean where one is close)."""
+
+
 def resolve_spider(spider: str) -> tuple[str, dict[str, str]]:
     """Map ``NAME``, ``PATH.toml`` or a listing ``URL`` to a spider name and its arguments.
 
-    A site file is loaded here once, so a bad one fails before Scrapy starts.
+    A site file is loaded here once, so a bad one fails before Scrapy starts; so does an
+    unknown spider name (``UnknownSpider``), before any output is created.
     """
     if spider.startswith(("http://", "https://")):
         return "url", {"url": spider}  # a listing page: the automatic listing rules
     if spider.endswith(".toml") or os.sep in spider or Path(spider).is_file():
         load_site(spider)  # raises SiteDefinitionError naming the file and key
         return "listing", {"site": str(Path(spider))}
+    known = spider_names()
+    if spider not in known:
+        import difflib
+
+        close = difflib.get_close_matches(spider, known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+        raise UnknownSpider(f"unknown spider {spider!r} ({hint}; or pass a site .toml file or a listing URL)")
     return spider, {}
+
+
+def spider_names() -> list[str]:
+    """The names of the spiders the project's ``SPIDER_MODULES`` define."""
+    from scrapy.spiderloader import get_spider_loader
+
+    return sorted(get_spider_loader(crawl_settings()).list())
 
 
 def crawl_settings(out_dir: Path | None = None, overrides: Mapping[str, Any] | None = None) -> Settings:

@@ -101,8 +101,14 @@ def test_bad_arguments_are_clear(sample_site, tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines()[-1] == "newsarchive crawl: max_pages: expected a positive integer, got 'lots'"
     result = run_cli("crawl", "timesca", "--out", str(tmp_path), "-a", "query=x", "-a", "tag=y")
     assert result.returncode == 2 and "give at most one of query, tag, category" in result.stderr
-    result = run_cli("crawl", "nosuchspider", "--out", str(tmp_path))
-    assert result.returncode == 2 and "unknown spider" in result.stderr
+    result = run_cli("crawl", "timescaa", "--out", str(tmp_path / "new"))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "newsarchive crawl: unknown spider 'timescaa' (did you mean 'timesca'?; or pass a site .toml file "
+        "or a listing URL)"]
+    assert not (tmp_path / "new").exists()  # nothing created for a command that cannot run
+    result = run_cli("replay", str(tmp_path), "--spider", "nosuchspider", "-o", str(tmp_path / "r.jsonl"))
+    assert result.returncode == 2 and "unknown spider 'nosuchspider'" in result.stderr.strip().splitlines()[-1]
 
 
 def test_killed_crawl_loses_nothing_and_resumes(sample_site, tmp_path: Path) -> None:

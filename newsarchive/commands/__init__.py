@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from newsarchive.crawl import CrawlResult, run_crawl
+from newsarchive.crawl import CrawlResult, UnknownSpider, run_crawl
 from newsarchive.sitedef import SiteDefinitionError
 
 
@@ -29,8 +29,8 @@ def crawl_or_report(
     except SiteDefinitionError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return None, 2
-    except KeyError as exc:
-        print(f"{prog}: unknown spider {exc} (see `scrapy list`, or pass a .toml file)", file=sys.stderr)
+    except UnknownSpider as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
         return None, 2
     if result.error:
         print(f"{prog}: {result.error}", file=sys.stderr)

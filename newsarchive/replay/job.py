@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive.atomic import AtomicFile
-from newsarchive.crawl import CrawlResult, crawl_settings, resolve_spider
+from newsarchive.crawl import CrawlResult, UnknownSpider, crawl_settings, resolve_spider
 from newsarchive.dedupe import canonical_url
 from newsarchive.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
 from newsarchive.replay import REPLAY_DOWNLOAD_HANDLERS
@@ -219,10 +219,13 @@ def replay_job(
             raise ReplayUsageError(str(exc)) from None
     if run is not None and run < 1:
         raise ReplayUsageError(f"--run takes a run number (1 or more), got {run}")
+    try:
+        name, args = resolve_spider(spider)
+    except UnknownSpider as exc:
+        raise ReplayUsageError(str(exc)) from None
     sources = archive_paths(paths)
     for directory in check_replayable(sources):
         logger.warning("%s holds no WARC/ARC/WACZ files: nothing replayed from it", directory)
-    name, args = resolve_spider(spider)
     args.update(spider_args or {})
     out = Path(output)
     overrides = replay_settings(sources, str(out), None)
