@@ -50,7 +50,7 @@ class CrawlResult:
     stats: dict[str, Any]
     elapsed: float
     error: str | None = None
-    files: list[Path] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # the files this run created or changed
     error_status: int = EXIT_FAILED
     """Exit status for ``error``: 2 when the spider refused its arguments."""
     replay: bool = False
@@ -159,6 +159,7 @@ def run_crawl(
 
     deferred = process.crawl(crawler, **args)
     deferred.addErrback(failed)
+    before = file_states(output_files(out_path)) if out_path is not None else {}
     started = time.perf_counter()
     process.start()
     elapsed = time.perf_counter() - started
@@ -174,7 +175,8 @@ def run_crawl(
             record_run(out_path / RUNS_FILE, spider, args, result)
         except OSError as exc:  # the crawl's own output is written; only its history line is lost
             logger.error("Could not append to %s: %s", out_path / RUNS_FILE, exc)
-        result.files = output_files(out_path)
+        after = file_states(output_files(out_path))
+        result.files = [path for path, state in after.items() if before.get(path) != state]
     return result
 
 
@@ -210,6 +212,18 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+def file_states(paths: list[Path]) -> dict[Path, tuple[int, int]]:
+    """(size, mtime) of each file: what tells a file this run wrote from one it left alone."""
+    states = {}
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        states[path] = (stat.st_size, stat.st_mtime_ns)
+    return states
 
 
 def output_files(out_dir: Path) -> list[Path]:
@@ -277,7 +291,7 @@ def summary_lines(result: CrawlResult) -> list[str]:
         lines.append("failed listing pages: " + ", ".join(f"{k}={v}" for k, v in sorted(listing.items())))
     if result.files:
         total = sum(p.stat().st_size for p in result.files if p.exists())
-        lines.append(f"files written:  {len(result.files)} ({total / 1024:.0f} KiB) in {result.out_dir}")
+        lines.append(f"files written:  {len(result.files)} by this run ({total / 1024:.0f} KiB in all) in {result.out_dir}")
         lines.extend(f"  {p}" for p in result.files)
     return lines
 

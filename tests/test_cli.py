@@ -68,6 +68,11 @@ def test_newsarchive_crawl_into_directory_and_again(sample_site, tmp_path: Path)
     assert second.returncode == 0, second.stderr[-3000:]
     assert "items written:  0" in second.stdout
     assert len(read_jsonl(out / "items.jsonl")) == 30
+    # the summary lists what this run wrote: not the first run's WARC, nor the unchanged items
+    first_warcs = [line.strip() for line in first.stdout.splitlines() if line.strip().endswith(".warc.gz")]
+    listed = [line.strip() for line in second.stdout.splitlines() if line.startswith("  /") or line.startswith("  ")]
+    assert first_warcs and not set(first_warcs) & set(listed), second.stdout
+    assert str(out / "runs.jsonl") in listed and str(out / "items.jsonl") not in listed
     assert "every teaser is already archived" in second.stderr
     fetched = {path for path, n in sample_site.hits.items() if n > before.get(path, 0)}
     assert fetched == {"/robots.txt", "/latest/"}, fetched  # not even the redirected teaser's old URL
