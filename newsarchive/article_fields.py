@@ -195,6 +195,7 @@ class ArticleFields:
     section: str | None = None
     language: str | None = None
     truncated: bool = False  # the page had more than MAX_PAGE_NODES nodes: read its first ones
+    fallbacks: tuple[str, ...] = ()  # fields whose site selector found nothing: the generic rules' instead
 
     @property
     def body_text(self) -> str | None:
@@ -206,13 +207,23 @@ def extract_article_fields(page: Any, rules: ArticleRules | None = None) -> Arti
     """Fields of one article page: a Scrapy ``TextResponse`` or a parsel ``Selector``.
 
     ``rules`` are the site's article selectors; unset ones (or no rules at all) use the
-    generic fallbacks.
+    generic fallbacks. So do a ``title`` or ``body`` selector that finds nothing on the
+    page (every article has both: the site was redesigned), named in ``fallbacks``.
     """
     rules = rules or ArticleRules()
     page, truncated = _first_nodes_of(page)
     ctx = PageContext(page)
-    title = first_text(page, rules.title) if rules.title else _first_text(ctx, FALLBACK_TITLE)
-    body = texts(page, rules.body) if rules.body else _first_nonempty(ctx, FALLBACK_BODY)
+    fallbacks = []
+    title = first_text(page, rules.title) if rules.title else None
+    if title is None:
+        title = _first_text(ctx, FALLBACK_TITLE)
+        if rules.title and title is not None:
+            fallbacks.append("title")
+    body = texts(page, rules.body) if rules.body else []
+    if not body:
+        body = _first_nonempty(ctx, FALLBACK_BODY)
+        if rules.body and body:
+            fallbacks.append("body")
     authors = texts(page, rules.authors) if rules.authors else _first_nonempty(ctx, FALLBACK_AUTHORS)
     tags = texts(page, rules.tags) if rules.tags else _first_nonempty(ctx, FALLBACK_TAGS)
     return ArticleFields(
@@ -223,6 +234,7 @@ def extract_article_fields(page: Any, rules: ArticleRules | None = None) -> Arti
         section=first_text(page, rules.section),
         language=page_language(page),
         truncated=truncated,
+        fallbacks=tuple(fallbacks),
     )
 
 

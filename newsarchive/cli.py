@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "replay": "replay",
     "verify": "verify",
     "wacz": "wacz",
+    "list": "list_spiders",
+    "check": "check",
 }
 
 

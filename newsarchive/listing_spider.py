@@ -317,11 +317,16 @@ class ListingSpider(scrapy.Spider):
             stats.inc_value("newsarchive/listing/rule/selectors")
             items = (self.teaser_item(teaser, response, fetched) for teaser in teasers)
             total = len(teasers)
+            if not rules.next_page:  # teaser selectors alone: the automatic rules find the way on
+                next_url = find_teasers(response, response.url, languages=self.languages or (),
+                                        hint=walk.auto_hint).next_page
+                if next_url:
+                    stats.inc_value("newsarchive/listing/rule/next/auto_for_selectors")
         else:
             found = self.auto_listing(response, walk, rules)
             items = [self.auto_teaser_item(t, response, fetched) for t in found.teasers]
             total = len(found.teasers)
-            if not rules.next_page:
+            if not next_url:  # no next_page selector, or it stopped matching too
                 next_url = found.next_page
                 if next_url:
                     stats.inc_value(f"newsarchive/listing/rule/next/{found.next_rule}")
@@ -485,6 +490,11 @@ class ListingSpider(scrapy.Spider):
                         label.capitalize(), request.url)
             return
         reason = failure_reason(failure)
+        if kind == "robots" and reason in ("http_404", "http_410"):
+            # a site without robots.txt is normal: it names no sitemaps, nothing failed
+            self.crawler.stats.inc_value("newsarchive/sitemap/robots_missing")
+            logger.info("%s does not exist (%s): no sitemaps from it", request.url, reason)
+            return
         self.crawler.stats.inc_value(f"newsarchive/listing/failed/{reason}")
         if kind != "listing":
             self.crawler.stats.inc_value(f"newsarchive/{kind}/failed/{reason}")
@@ -895,6 +905,8 @@ class ListingSpider(scrapy.Spider):
         fetched = fetched_at(response)
         item.crawled_at = format_iso(fetched)
         fields = extract_article_fields(response, rules)
+        if fields.fallbacks:
+            self.article_selectors_missed(fields.fallbacks, response)
         item.title = fields.title or teaser.title
         item.body = fields.body_text
         found = extract_published(
@@ -917,6 +929,21 @@ class ListingSpider(scrapy.Spider):
         attach_warc_pointer(item, response, role="response")
         stats.inc_value("newsarchive/articles/parsed")
         yield item
+
+    def article_selectors_missed(self, names: tuple[str, ...], response: Response) -> None:
+        """The site's title/body selectors found nothing and the generic rules stood in:
+        counted per field (``newsarchive/article/selector_fallbacks/FIELD``), said once per
+        field and run, naming the selector."""
+        rules = self.site.article
+        warned = self.__dict__.setdefault("_article_fallbacks_warned", set())
+        self.crawler.stats.inc_value("newsarchive/article/selector_fallbacks")
+        for name in names:
+            self.crawler.stats.inc_value(f"newsarchive/article/selector_fallbacks/{name}")
+            if name not in warned:
+                warned.add(name)
+                logger.warning("Article selector %s = %r matched nothing on %s; the generic article rules "
+                               "stand in (counted in newsarchive/article/selector_fallbacks): check the site "
+                               "definition", name, getattr(rules, name, None), response.url)
 
     def article_failed(self, failure: Failure) -> Iterator[Article]:
         """An article page failed (404, timeout...): keep the teaser, count the failure.

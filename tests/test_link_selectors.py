@@ -46,3 +46,19 @@ def test_a_site_file_selecting_links_crawls_every_page(static_site: Any, tmp_pat
     items = read_jsonl(tmp_path / "out" / "items.jsonl")
     assert sorted(i["url"].rsplit("/", 2)[-2] for i in items) == ["a", "b", "c"]
     assert all(i["fetch_error"] is None for i in items)
+
+
+def test_teaser_selectors_without_next_page_still_walk_every_page(static_site: Any, tmp_path: Path) -> None:
+    pages = static_site.pages
+    pages["/list/"] = listing([("/a/", "Alpha")], next_href="/list/2/")
+    pages["/list/2/"] = listing([("/b/", "Beta")])
+    pages["/a/"], pages["/b/"] = article("Alpha"), article("Beta")
+    site = tmp_path / "nonext.toml"
+    site.write_text(
+        f'name = "nonext"\nstart_urls = ["{static_site.url}/list/"]\nallowed_domains = ["127.0.0.1"]\n'
+        '[listing]\nitem = "li.teaser"\nurl = "a"\ntitle = "a"\n',
+        encoding="utf-8",
+    )
+    result = crawl(site, tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert sorted(i["title"] for i in read_jsonl(tmp_path / "out" / "items.jsonl")) == ["Alpha", "Beta"]

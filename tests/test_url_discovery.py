@@ -145,3 +145,13 @@ def test_feeds_and_sitemaps_can_be_left_out(static_site: Any, tmp_path: Path) ->
     items = read_jsonl(tmp_path / "out" / "items.jsonl")
     assert {i["url"] for i in items} == set(list(articles)[:6])
     assert "feed:" not in result.stdout and "sitemap:" not in result.stdout
+
+
+def test_a_site_without_robots_txt_is_no_failure(static_site: Any, tmp_path: Path) -> None:
+    articles = serve_site(static_site)
+    del static_site.pages["/robots.txt"]  # 404
+    result = crawl_url(static_site.url + "/world/", tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert "outcome:        finished" in result.stdout
+    assert {i["url"] for i in read_jsonl(tmp_path / "out" / "items.jsonl")} == set(list(articles)[:8])  # + feed
+    assert "robots.txt does not exist (http_404): no sitemaps from it" in result.stderr

@@ -2,7 +2,8 @@
 
 Prints exactly one line, ``SAMPLE_SITE_URL http://127.0.0.1:PORT``, once the server
 accepts connections, and stops cleanly on SIGTERM or SIGINT. ``--hide-newest`` and
-``--flaky`` set the state a multi-day or retry test starts from (EDGE_CASES.md).
+``--flaky`` set the state a multi-day or retry test starts from (EDGE_CASES.md);
+``--theme block`` serves the same site in a WordPress block theme (``themes.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import threading
 
 from newsarchive.sample_site.process import READY_PREFIX
 from newsarchive.sample_site.server import SampleSite
+from newsarchive.sample_site.themes import DEFAULT_THEME, THEMES
 
 
 def _non_negative(text: str) -> int:
@@ -67,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="article INDEX fails its first TIMES GETs; repeatable")  # fmt: skip
     parser.add_argument("--flaky-status", type=_error_status, default=503, metavar="CODE",
                         help="status a flaky article fails with (default 503)")  # fmt: skip
+    parser.add_argument("--theme", choices=list(THEMES), default=DEFAULT_THEME,
+                        help=f"markup of the HTML pages (default {DEFAULT_THEME}); feeds and sitemaps are the same")  # fmt: skip
     args = parser.parse_args(argv)
     if args.articles < 1 or args.per_page < 1:
         parser.error("--articles and --per-page must be >= 1")
@@ -93,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         hidden_newest=args.hide_newest,
         flaky=flaky,
         flaky_status=args.flaky_status,
+        theme=args.theme,
     )
     print(f"{READY_PREFIX}{site.start()}", flush=True)
     try:

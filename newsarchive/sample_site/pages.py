@@ -64,7 +64,7 @@ class Renderer:
         self.content = content
         self.base = base.rstrip("/")
         self.hidden = hidden
-        self._chrome_top = self._ticker() + self._header()
+        self._chrome_top = self._render_top()
         self._footer = self._render_footer()
         self._sidebar = self._render_sidebar()
         self._teasers = functools.lru_cache(maxsize=4096)(self._teaser)
@@ -203,6 +203,10 @@ class Renderer:
             f'<div id="content" class="site-content">\n{main}{self._sidebar}</div>\n'
             f"{self._footer}</body>\n</html>\n"
         )
+
+    def _render_top(self) -> str:
+        """Chrome above the content: the currency ticker, then the header."""
+        return self._ticker() + self._header()
 
     def _ticker(self) -> str:
         items = "".join(

@@ -14,17 +14,26 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsarchive.sample_site.themes import DEFAULT_THEME, check_theme
+
 READY_PREFIX = "SAMPLE_SITE_URL "
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
 def run_sample_site_process(
-    articles: int = 60, seed: int = 2025, per_page: int = 10, *, latency_ms: float = 0.0, timeout: float = 30.0
+    articles: int = 60,
+    seed: int = 2025,
+    per_page: int = 10,
+    *,
+    latency_ms: float = 0.0,
+    timeout: float = 30.0,
+    theme: str = DEFAULT_THEME,
 ) -> Iterator[str]:
     """Start the site in a subprocess, yield its base URL, terminate it on exit.
 
-    ``latency_ms`` delays every response, as a remote server would (see ``--latency-ms``).
+    ``latency_ms`` delays every response, as a remote server would (see ``--latency-ms``);
+    ``theme`` picks the markup of the HTML pages (see ``--theme``).
     """
     env = dict(os.environ)
     # Importable even when the project is not installed (e.g. from a source checkout).
@@ -42,6 +51,8 @@ def run_sample_site_process(
         "--latency-ms",
         str(latency_ms),
     ]
+    if theme != DEFAULT_THEME:  # the default command line stays what it always was
+        command += ["--theme", check_theme(theme)]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:
         yield _wait_for_url(child, timeout)

@@ -28,8 +28,8 @@ from newsarchive.sample_site.content import (
     SiteContent,
     listing_path,
 )
-from newsarchive.sample_site.pages import Renderer
 from newsarchive.sample_site.syndication import CONTENT_TYPES, FEED_TYPES, FeedRenderer
+from newsarchive.sample_site.themes import DEFAULT_THEME, THEMES, check_theme
 
 HTML_UTF8 = "text/html; charset=UTF-8"
 
@@ -58,13 +58,15 @@ class Router:
 
     ``hidden`` newest articles (indexes below it) are unpublished: absent from every
     listing, and their pages (and legacy URLs) answer 404 like any unknown URL.
+    ``theme`` names the markup of the HTML pages (``themes.THEMES``).
     """
 
-    def __init__(self, content: SiteContent, base: str, hidden: int = 0) -> None:
+    def __init__(self, content: SiteContent, base: str, hidden: int = 0, theme: str = DEFAULT_THEME) -> None:
         self.content = content
         self.base = base.rstrip("/")
         self.hidden = hidden
-        self.pages = Renderer(content, self.base, hidden)
+        self.theme = check_theme(theme)
+        self.pages = THEMES[theme](content, self.base, hidden)
         self.feeds = FeedRenderer(content, self.base, hidden)
         self._cached = functools.lru_cache(maxsize=2048)(self._resolve)
         self._not_found = Response(404, self.pages.not_found().encode())
@@ -221,7 +223,8 @@ class LiveState:
 
     ``hidden``: how many of the newest articles (indexes ``0 .. hidden-1``) are not
     published yet. ``flaky``: failures still to serve per article index; each GET of
-    that article's page uses one up and answers ``flaky_status`` instead.
+    that article's page uses one up and answers ``flaky_status`` instead. ``theme``:
+    the markup of the HTML pages (a redesign while the site runs).
     """
 
     def __init__(
@@ -230,6 +233,7 @@ class LiveState:
         hidden: int = 0,
         flaky: Mapping[int, int] | None = None,
         flaky_status: int = 503,
+        theme: str = DEFAULT_THEME,
     ) -> None:
         self.articles = articles
         self._lock = threading.Lock()
@@ -239,6 +243,7 @@ class LiveState:
         self.hidden = hidden
         self.flaky = flaky or {}
         self.flaky_status = flaky_status
+        self.theme = theme
 
     @property
     def hidden(self) -> int:
@@ -278,6 +283,14 @@ class LiveState:
             raise ValueError(f"flaky_status must be an error code in 400..599, got {status!r}")
         self._flaky_status = status
 
+    @property
+    def theme(self) -> str:
+        return self._theme
+
+    @theme.setter
+    def theme(self, theme: str) -> None:
+        self._theme = check_theme(theme)
+
     def failure(self, index: int, *, consume: bool) -> int | None:
         """The status article ``index`` fails with now, or None; ``consume`` uses one up."""
         with self._lock:
@@ -303,15 +316,15 @@ class LiveRouter:
     def __init__(self, content: SiteContent, base: str, state: LiveState) -> None:
         self.base = base.rstrip("/")
         self.state = state
-        # One memoising Router per published set: a change of ``hidden`` can never be
-        # answered from another set's memo. Few sets are live at once in any test.
+        # One memoising Router per published set and theme: a change of ``hidden`` or
+        # ``theme`` can never be answered from another memo. Few are live at once in any test.
         self._routers = functools.lru_cache(maxsize=4)(
-            lambda hidden: Router(content, self.base, hidden)
+            lambda hidden, theme: Router(content, self.base, hidden, theme)
         )
 
     def resolve(self, target: str, *, consume: bool = True) -> Response:
         """The response to a request of ``target``; ``consume`` is True for GET."""
-        router: Router = self._routers(self.state.hidden)
+        router: Router = self._routers(self.state.hidden, self.state.theme)
         response = router.resolve(target)
         if response.article is not None:
             status = self.state.failure(response.article, consume=consume)

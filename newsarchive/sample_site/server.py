@@ -12,6 +12,10 @@ failures are tested against one server and port (EDGE_CASES.md, "Changing the si
   top of ``/latest/``. ``visible_articles()`` is the ground truth, in listing order.
 * ``flaky={index: times}`` makes article ``index`` answer ``flaky_status`` (503 unless
   set) to its first ``times`` GETs, then normally. Assigning ``site.flaky`` starts over.
+
+``theme="block"`` serves every HTML page in a WordPress block theme instead of the
+classic markup (``themes.py``): same articles, URLs, feeds and sitemaps; ``site.theme =``
+redesigns the running site.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from types import TracebackType
 
 from newsarchive.sample_site.content import EDGE, ArticleSpec, EdgeCases, SiteContent
 from newsarchive.sample_site.routes import LiveRouter, LiveState, Response
+from newsarchive.sample_site.themes import DEFAULT_THEME
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +45,8 @@ class SampleSite:
     Use as a context manager (``with SampleSite() as site: site.url``) or call
     ``start()``/``stop()``. ``hits`` counts every request target served (path plus
     query), so tests can assert that a crawl fetched each page exactly once.
-    ``hidden_newest``, ``flaky`` and ``flaky_status`` may be changed while it runs
-    (see the module docstring); the next request sees the change.
+    ``hidden_newest``, ``flaky``, ``flaky_status`` and ``theme`` may be changed while it
+    runs (see the module docstring); the next request sees the change.
     """
 
     def __init__(
@@ -57,11 +62,12 @@ class SampleSite:
         hidden_newest: int = 0,
         flaky: Mapping[int, int] | None = None,
         flaky_status: int = 503,
+        theme: str = DEFAULT_THEME,
     ) -> None:
         if latency < 0:
             raise ValueError(f"latency must be >= 0 seconds, got {latency}")
         self.content = SiteContent(articles, seed, per_page, edges=edges)
-        self._live = LiveState(articles, hidden_newest, flaky, flaky_status)
+        self._live = LiveState(articles, hidden_newest, flaky, flaky_status, theme)
         self.host = host
         self.port = port
         self.latency = latency  # seconds before each response, like a remote server's
@@ -166,6 +172,15 @@ class SampleSite:
     def flaky_status(self, status: int) -> None:
         self._live.flaky_status = status
 
+    @property
+    def theme(self) -> str:
+        """The markup HTML pages are served in (``themes.THEMES``); assigning redesigns the site."""
+        return self._live.theme
+
+    @theme.setter
+    def theme(self, theme: str) -> None:
+        self._live.theme = theme
+
     def reset_hits(self) -> None:
         with self._hits_lock:
             self.hits.clear()
@@ -189,7 +204,8 @@ class SampleSite:
     def __repr__(self) -> str:
         state = self.url if self._server else "stopped"
         hidden = f" hidden_newest={self.hidden_newest}" if self.hidden_newest else ""
-        return f"<SampleSite {state} articles={len(self.content)}{hidden}>"
+        theme = f" theme={self.theme}" if self.theme != DEFAULT_THEME else ""
+        return f"<SampleSite {state} articles={len(self.content)}{hidden}{theme}>"
 
 
 class _Server(ThreadingHTTPServer):
