@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Union
+from urllib.parse import urlsplit
 
 import parsel
 from lxml import etree
@@ -217,6 +218,8 @@ def extract_article_fields(page: Any, rules: ArticleRules | None = None) -> Arti
     title = first_text(page, rules.title) if rules.title else None
     if title is None:
         title = _first_text(ctx, FALLBACK_TITLE)
+        if title is not None:
+            title = without_site_name(title, page)
         if rules.title and title is not None:
             fallbacks.append("title")
     body = texts(page, rules.body) if rules.body else []
@@ -258,6 +261,58 @@ def page_language(page: Any) -> str | None:
     if not lang:
         return None
     return lang.strip().split("-")[0].split("_")[0].lower() or None
+
+
+#: What sites put between a headline and their name in ``<title>``/``og:title``.
+TITLE_SEPARATORS = ("|", "｜", "-", "–", "—", "·", "•", "::", "«", "»", "‹", "›", "~")
+
+
+def without_site_name(title: str, page: Any) -> str:
+    """``title`` without a site-name suffix or prefix (``Headline | Site``), when the page
+    says which part is the headline: its ``<h1>`` is that part alone (the longer part, or
+    the other part names the site: its ``og:site_name`` or its host), or the part added is
+    the ``og:site_name``."""
+    site = first_text(page, "xpath://meta[@property='og:site_name']/@content")
+    h1 = first_text(page, "article h1") or first_text(page, "h1")
+    if h1 and h1 != title and len(h1) >= 8 and not _same_words(h1, site):
+        added = None
+        if title.startswith(h1) and _separated(title[len(h1):]):
+            added = title[len(h1):]
+        elif title.endswith(h1) and _separated(title[: -len(h1)][::-1]):
+            added = title[: -len(h1)]
+        # an <h1> around the site's logo is no headline: the headline is the longer part
+        if added is not None and (len(h1) > len(added) or _names_site(added, site, getattr(page, "url", None))):
+            return h1
+    if site and site != title:
+        if title.endswith(site):
+            rest = title[: -len(site)].rstrip()
+            if rest.endswith(TITLE_SEPARATORS):
+                return rest.rstrip("".join(TITLE_SEPARATORS) + " ") or title
+        if title.startswith(site):
+            rest = title[len(site):].lstrip()
+            if rest.startswith(TITLE_SEPARATORS):
+                return rest.lstrip("".join(TITLE_SEPARATORS) + " ") or title
+    return title
+
+
+def _same_words(a: str, b: str | None) -> bool:
+    return bool(b) and "".join(a.lower().split()) == "".join(b.lower().split())  # type: ignore[union-attr]
+
+
+def _names_site(part: str, site: str | None, url: str | None) -> bool:
+    """Whether ``part`` (what a title adds to its headline) is the site's name."""
+    squeezed = "".join(ch for ch in part.lower() if ch.isalnum())
+    if site and "".join(ch for ch in site.lower() if ch.isalnum()) in squeezed:
+        return True
+    host = urlsplit(url).hostname if url else None
+    labels = [label for label in (host or "").split(".") if len(label) >= 4 and label not in ("www", "news")]
+    return any(label.replace("-", "") in squeezed for label in labels[:-1] or labels)
+
+
+def _separated(rest: str) -> bool:
+    """Whether ``rest`` (what follows the headline) opens with a title separator."""
+    rest = rest.lstrip()
+    return bool(rest) and rest.startswith(TITLE_SEPARATORS)
 
 
 def _first_text(ctx: PageContext, fallbacks: tuple[Fallback, ...]) -> str | None:

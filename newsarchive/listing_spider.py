@@ -318,7 +318,7 @@ class ListingSpider(scrapy.Spider):
             items = (self.teaser_item(teaser, response, fetched) for teaser in teasers)
             total = len(teasers)
             if not rules.next_page:  # teaser selectors alone: the automatic rules find the way on
-                next_url = find_teasers(response, response.url, languages=self.languages or (),
+                next_url = find_teasers(response, response.url, languages=self.page_languages(response) or (),
                                         hint=walk.auto_hint).next_page
                 if next_url:
                     stats.inc_value("newsarchive/listing/rule/next/auto_for_selectors")
@@ -348,7 +348,8 @@ class ListingSpider(scrapy.Spider):
         """Teasers found by the automatic rules: where the site gives no selectors, or its
         selectors match nothing (a redesign?), said once per walk with the selector named."""
         stats = self.crawler.stats
-        found = find_teasers(response, response.url, languages=self.languages or (), hint=walk.auto_hint)
+        found = find_teasers(response, response.url, languages=self.page_languages(response) or (),
+                             hint=walk.auto_hint)
         if found.teasers:
             walk.auto_hint = walk.auto_hint or found.signature
             stats.inc_value(f"newsarchive/listing/rule/{found.teaser_rule}")
@@ -373,7 +374,7 @@ class ListingSpider(scrapy.Spider):
             title=teaser.title,
             summary=teaser.summary,
             published_raw=teaser.date_text,
-            published=self.parse_date(teaser.date_text, fetched, response.url),
+            published=self.parse_date(teaser.date_text, fetched, response.url, self.page_languages(response)),
             page_language=page_language(response),
         )
 
@@ -522,7 +523,7 @@ class ListingSpider(scrapy.Spider):
             title=title,
             summary=first_text(teaser, rules.summary),
             published_raw=published_raw,
-            published=self.parse_date(published_raw, fetched, response.url),
+            published=self.parse_date(published_raw, fetched, response.url, self.page_languages(response)),
             section=first_text(teaser, rules.section),
             page_language=page_language(response),
         )
@@ -913,7 +914,7 @@ class ListingSpider(scrapy.Spider):
             response.selector,
             selector=rules.date,
             url=response.url,
-            languages=self.languages,
+            languages=self.languages or ([fields.language] if fields.language else None),
             timezone=self.site.timezone,
             relative_base=fetched,
         )
@@ -1003,11 +1004,25 @@ class ListingSpider(scrapy.Spider):
 
     # -- dates ----------------------------------------------------------------------
 
-    def parse_date(self, raw: str | None, fetched: datetime, url: str) -> str | None:
-        """ISO 8601 in the site's time zone, or ``None`` (warned and counted when unparseable)."""
+    def page_languages(self, response: Response) -> list[str] | None:
+        """The languages to read a page's dates and labels in: the site's, else the page's
+        own ``<html lang>`` (without either, dateparser tries every language it knows,
+        hundreds of times slower)."""
+        if self.languages:
+            return self.languages
+        if getattr(self, "_languages_of", None) is not response:
+            lang = page_language(response) if isinstance(response, TextResponse) else None
+            self._languages_of, self._page_languages = response, ([lang] if lang else None)
+        return self._page_languages
+
+    def parse_date(self, raw: str | None, fetched: datetime, url: str,
+                   languages: list[str] | None = None) -> str | None:
+        """ISO 8601 in the site's time zone, or ``None`` (warned and counted when unparseable).
+        ``languages``: the page's (:meth:`page_languages`); default the site's."""
         if not raw:
             return None
-        value = normalize_date(raw, languages=self.languages, timezone=self.site.timezone, relative_base=fetched)
+        value = normalize_date(raw, languages=languages or self.languages, timezone=self.site.timezone,
+                               relative_base=fetched)
         if value is None:
             self.date_unparsed(raw, url)
             return None

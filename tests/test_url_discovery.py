@@ -33,7 +33,12 @@ def test_feeds_of_a_listing_are_its_own_or_the_sites_for_a_top_level_listing() -
     assert found == ["https://news.example/feed/", "https://news.example/category/world/feed/atom/"]
     assert feeds_of_listing(base, found) == ["https://news.example/category/world/feed/atom/"]
     assert feeds_of_listing("https://news.example/latest/", found) == found  # top level: the site's
-    assert feeds_of_listing("https://news.example/a/b/c/", ["https://news.example/feed/"]) == []
+    assert feeds_of_listing("https://news.example/a/b/c/", found) == []  # deep, and the site has several
+    assert feeds_of_listing("https://news.example/a/b/c/", ["https://news.example/feed/"]) == \
+        ["https://news.example/feed/"]  # the only feed there is
+    assert feeds_of_listing("https://news.example/ar/news", ["https://news.example/ar/rss.xml",
+                                                             "https://news.example/en/rss.xml"]) == \
+        ["https://news.example/ar/rss.xml"]  # its language's
     assert feeds_of_listing("https://news.example/?s=gas", ["https://news.example/?s=gas&feed=rss2",
                                                              "https://news.example/feed/"]) == \
         ["https://news.example/?s=gas&feed=rss2"]

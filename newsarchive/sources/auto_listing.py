@@ -213,6 +213,17 @@ NEXT_LABELS: dict[str, tuple[str, ...]] = {
     "nl": ("volgende", "volgende pagina", "oudere berichten"),
     "ja": ("次へ", "次", "次のページ", "次ページ", "次の一覧", "次の記事一覧", "もっと見る次"),
     "zh": ("下一页", "下一頁", "下页", "下頁", "后页", "後頁", "下一页>>", "下一篇列表"),
+    "tr": ("sonraki", "sonraki sayfa", "ileri", "daha eski", "eski yazılar", "devamı"),
+    "az": ("növbəti", "növbəti səhifə", "irəli"),
+    "uk": ("наступна", "наступна сторінка", "далі", "вперед", "старіші записи"),
+    "pl": ("następna", "następna strona", "następne", "dalej", "starsze", "starsze wpisy"),
+    "cs": ("další", "následující", "další stránka", "starší"),
+    "sv": ("nästa", "nästa sida", "äldre inlägg", "äldre"),
+    "ar": ("التالي", "التالية", "الصفحة التالية", "الأقدم", "المزيد"),
+    "fa": ("بعدی", "صفحه بعد", "صفحه بعدی"),
+    "id": ("selanjutnya", "berikutnya", "halaman berikutnya", "lanjut", "berikut"),
+    "vi": ("trang sau", "tiếp", "tiếp theo", "trang tiếp"),
+    "ko": ("다음", "다음 페이지", "다음페이지"),
 }
 _NEXT_SYMBOLS = frozenset(("»", "›", "→", ">", "≫", "⟩", "❯", "〉", "▶", "►", "⟶", "⇒", "→|"))
 _LAST_WORDS = re.compile(
@@ -224,7 +235,9 @@ _JA_NEXT_N = re.compile(r"^次の\d{1,4}件$")
 _STRIP_LABEL = "«»‹›<>←→↑↓⟨⟩❮❯〈〉◀▶◄►|·•.…,:;!?()[]{}\"'“”„–—-_/\\ \t\n\u00a0"
 _INT_TEXT = re.compile(r"^\[?\(?(\d{1,4})\)?\]?$")
 _NEXT_CLASS = re.compile(r"(?<![a-z])next(?![a-z])", re.I)
-_CURRENT_CLASS = re.compile(r"(?<![a-z])(?:current|active|selected|on|cur|is-current|is-active)(?![a-z])", re.I)
+_CURRENT_CLASS = re.compile(
+    r"(?<![a-z])(?:current|active|selected|on|cur|is-current|is-active|aktif|aktiv|activo|activa|attivo|actief)(?![a-z])",
+    re.I)
 
 _LISTING_SEGMENTS = frozenset(
     """category categories cat tag tags topic topics theme themes author authors writer writers
@@ -237,11 +250,11 @@ _ID_PARAMS = frozenset(
     "item_id element_id post postid post_id doc docid".split()
 )
 _PAGE_PARAMS = frozenset(
-    "page paged p pg pagenum page_num pageno pn pagina seite strana stranitsa sahifa bet"
-    .split()
+    "page paged p pg pagenum page_num pageno pn pagina seite strana stranitsa sahifa bet sayfa strona "
+    "halaman trang sivu side".split()
 )
 _OFFSET_PARAMS = frozenset(("start", "offset", "from", "skip", "limitstart"))
-_PAGE_SEGMENT = re.compile(r"^(?:page|seite|pagina|strana|stranitsa|sahifa|bet|p)$", re.I)
+_PAGE_SEGMENT = re.compile(r"^(?:page|seite|pagina|strana|stranitsa|sahifa|bet|sayfa|strona|halaman|trang|p)$", re.I)
 _PAGE_FILE = re.compile(r"^(.{0,40}?)[_-](\d{1,4})(\.[a-z]{2,5})$", re.I)
 _EXTENSIONS = (".html", ".htm", ".shtml", ".php", ".aspx", ".asp", ".jsp", ".cfm", ".xhtml")
 _DIGITS4 = re.compile(r"\d{4,}")

@@ -5,7 +5,7 @@ href="...">`` (RSS, Atom, JSON Feed is not read). A WordPress category page adve
 the site's feed, its comments feed and the category's own feed; only feeds of the
 listing are wanted: the listing's own (under its path, or its search with
 ``feed=``), else, for a site's front page or a top-level listing (``/``, ``/news/``),
-the site-wide ones. Comment feeds are never articles.
+the site-wide ones (see :func:`feeds_of_listing`). Comment feeds are never articles.
 """
 
 from __future__ import annotations
@@ -41,8 +41,10 @@ def feeds_of_listing(listing_url: str, feeds: Iterable[str]) -> list[str]:
 
     Same host only. A feed under the listing's path (``/category/x/feed/`` for
     ``/category/x/``) or with the listing's query plus more (``/?s=q&feed=rss2`` for
-    ``/?s=q``) is the listing's own; when there is none and the listing is the site's
-    front page or one level below it, every feed of the site is.
+    ``/?s=q``) is the listing's own. Without one: the feeds under the listing's first
+    path segment (its language or section: ``/ar/rss.xml`` for ``/ar/news/``); else,
+    for the site's front page or a listing one level below it, every feed of the site,
+    and for a deeper listing the site's feed when it is the only one advertised.
     """
     listing = urlsplit(listing_url)
     host = (listing.hostname or "").lower()
@@ -62,8 +64,14 @@ def feeds_of_listing(listing_url: str, feeds: Iterable[str]) -> list[str]:
         return own
     if query:
         return []  # a search or filter listing: the site's feed is not its feed
+    first = path.split("/")[1] if path.count("/") > 2 else ""
+    if first:  # "/ar/news/": the feeds of its language or section ("/ar/rss.xml")
+        section = [f for f in same_host if urlsplit(f).path.startswith(f"/{first}/")]
+        if section:
+            return section
     top_level = path.count("/") <= 2  # "/" or "/news/"
-    return same_host if top_level else []
+    # one feed for the whole site, advertised on every page: the listing's articles are in it
+    return same_host if top_level or len(same_host) == 1 else []
 
 
 def _is_comments_feed(url: str, title: str | None) -> bool:
