@@ -36,7 +36,7 @@ import functools
 import logging
 import re
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -282,10 +282,12 @@ class ListingSpider(scrapy.Spider):
                        cb_kwargs={"page": page, "walk": walk, "guessed": guessed},
                        meta={SOURCE_META: "feed"}, dont_filter=True)
 
-    def sitemap_request(self, url: str, walk: Walk, depth: int = 0) -> Request:
+    def sitemap_request(self, url: str, walk: Walk, depth: int = 0, lastmod: str | None = None) -> Request:
+        """A sitemap of ``walk``; ``lastmod``: what its index said of it (remembered once read)."""
         self.source_walk(walk, "sitemap").pending += 1
         return Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed,
-                       cb_kwargs={"walk": walk, "depth": depth}, meta={SOURCE_META: "sitemap"}, dont_filter=True)
+                       cb_kwargs={"walk": walk, "depth": depth, "lastmod": lastmod},
+                       meta={SOURCE_META: "sitemap"}, dont_filter=True)
 
     def source_walk(self, walk: Walk, kind: str) -> SourceWalk:
         state = self._source_walks.get(walk.key)
@@ -673,17 +675,22 @@ class ListingSpider(scrapy.Spider):
             self._phases.appendleft(functools.partial(self._start_sitemap, url))
         return iter(())
 
-    def parse_sitemap(self, response: Response, walk: Walk | None = None, depth: int = 0) -> Iterator[Any]:
+    def parse_sitemap(self, response: Response, walk: Walk | None = None, depth: int = 0,
+                      lastmod: str | None = None) -> Iterator[Any]:
         """A sitemap index (its child sitemaps are requested) or a url set (its entries
         are teasers, handled by :meth:`walk_page`). The walk ends when every document it
-        led to is read; one that failed or was no sitemap leaves it unfinished."""
+        led to is read; one that failed or was no sitemap leaves it unfinished. A child
+        read whole is remembered with its ``lastmod``, so later runs skip it while unchanged."""
         if walk is None:  # called directly: a walk of its own
             walk = self.job_state.walks.begin(response.url)
             self.source_walk(walk, "sitemap").pending += 1
         state = self.source_walk(walk, "sitemap")
         done = False
         try:
-            yield from self._read_sitemap(response, walk, state, depth)
+            read = yield from self._read_sitemap(response, walk, state, depth)
+            if read and lastmod and depth > 0 and self.since is None:  # since skips entries: not read whole
+                requested = (response.meta.get("redirect_urls") or [response.url])[0]
+                walk.children_read[canonical_url(requested)] = lastmod
             done = True
         finally:
             state.pending -= 1
@@ -700,7 +707,9 @@ class ListingSpider(scrapy.Spider):
             state.failed = True
         self.listing_failed(failure)
 
-    def _read_sitemap(self, response: Response, walk: Walk, state: SourceWalk, depth: int) -> Iterator[Any]:
+    def _read_sitemap(self, response: Response, walk: Walk, state: SourceWalk,
+                      depth: int) -> Generator[Any, None, bool]:
+        """Read one sitemap document; returns whether it was one (and was read whole)."""
         stats = self.crawler.stats
         max_size = response.meta.get("download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         try:
@@ -709,20 +718,20 @@ class ListingSpider(scrapy.Spider):
             stats.inc_value("newsarchive/sitemap/too_large")
             logger.warning("Sitemap %s skipped: %s", response.url, exc)
             state.failed = True
-            return
+            return False
         document = parse_sitemap(body) if body else None
         if document is None or document.kind not in ("sitemapindex", "urlset"):
             stats.inc_value("newsarchive/sitemap/not_a_sitemap")
             logger.warning("Sitemap %s is not a sitemap (%s); skipped", response.url,
                            response.headers.get("Content-Type"))
             state.failed = True
-            return
+            return False
         stats.inc_value("newsarchive/listing/pages")
         stats.inc_value("newsarchive/sitemap/pages")
         if document.is_index:
             stats.inc_value("newsarchive/sitemap/indexes")
             yield from self._sitemap_children(response, walk, state, document, depth)
-            return
+            return True
         fetched = fetched_at(response)
         entries = self.sitemap_entries(document.entries, response)
         if not entries:
@@ -731,6 +740,7 @@ class ListingSpider(scrapy.Spider):
         items = (self.sitemap_teaser(e, response, fetched) for e in entries if not self._entry_older(e, fetched, response))
         yield from self.walk_page(response, walk, state.children or 1, items, total=len(entries),
                                   next_url=None, paginated=False, label="Sitemap")
+        return True
 
     def _sitemap_children(self, response: Response, walk: Walk, state: SourceWalk,
                           index: SitemapDocument, depth: int) -> Iterator[Request]:
@@ -743,7 +753,7 @@ class ListingSpider(scrapy.Spider):
             logger.warning("Sitemap index %s is nested %d deep; its children are not followed", response.url, depth)
             return
         dated: list[tuple[datetime | None, int, SitemapEntry]] = []
-        old = unmatched = 0
+        old = unmatched = unchanged = 0
         for n, child in enumerate(index.entries):
             url = response.urljoin(child.loc)
             if self._sitemap_follow and not any(p.search(url) for p in self._sitemap_follow):
@@ -753,6 +763,10 @@ class ListingSpider(scrapy.Spider):
             if self.since and changed is not None and changed.date() < self.since:
                 old += 1
                 logger.debug("Child sitemap %s last changed %s, before since=%s: skipped", url, child.lastmod, self.since)
+                continue
+            if walk.complete and child.lastmod and walk.children.get(canonical_url(url)) == child.lastmod:
+                unchanged += 1  # read whole by an earlier run, and not changed since
+                logger.debug("Child sitemap %s unchanged since an earlier run read it (%s): skipped", url, child.lastmod)
                 continue
             dated.append((changed, n, child))
         # newest first (undated ones last, in index order), so max_pages keeps the news
@@ -771,14 +785,15 @@ class ListingSpider(scrapy.Spider):
             walk.visited.add(key)
             state.children += 1
             requested += 1
-            yield self.sitemap_request(url, walk, depth + 1)
+            yield self.sitemap_request(url, walk, depth + 1, lastmod=child.lastmod)
         for name, count in (("children_older_than_since", old), ("children_unmatched", unmatched),
-                            ("children_over_max_pages", over)):
+                            ("children_over_max_pages", over), ("children_unchanged", unchanged)):
             if count:
                 stats.inc_value(f"newsarchive/sitemap/{name}", count)
         logger.info("Sitemap index %s: %d child sitemaps, %d requested, %d unchanged since %s, "
-                    "%d not matching sitemap_follow, %d over max_pages", response.url, len(index.entries),
-                    requested, old, self.since or "-", unmatched, over)
+                    "%d unchanged since an earlier run read them, %d not matching sitemap_follow, "
+                    "%d over max_pages", response.url, len(index.entries), requested, old, self.since or "-",
+                    unchanged, unmatched, over)
 
     def sitemap_entries(self, entries: list[SitemapEntry], response: Response) -> list[SitemapEntry]:
         """The entries of a url set to read: those ``sitemap_allow`` allows (the others are

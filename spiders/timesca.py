@@ -10,6 +10,7 @@ with every site file, and its authors and tags from WordPress's author and tag l
     scrapy crawl timesca -O items.jsonl
     scrapy crawl timesca -a query=drugs -a max_pages=3
     scrapy crawl timesca -a category=politics -a since=2025-11-01
+    scrapy crawl timesca -a sitemaps=true                      # the whole archive, from wp-sitemap.xml
     scrapy crawl timesca -a base_url=http://127.0.0.1:8000     # the offline sample site
 """
 
@@ -23,7 +24,7 @@ from scrapy.http import Response, TextResponse
 
 from newsarchive.extract import first_text, texts
 from newsarchive.items import Article
-from newsarchive.listing_spider import ListingSpider, SpiderArgumentError
+from newsarchive.listing_spider import ListingSpider, SpiderArgumentError, boolean_argument
 from newsarchive.sitedef import ArticleRules, ListingRules, SiteDefinition
 
 # What stays when the theme changes: WordPress's URLs for author and tag archives, and
@@ -36,6 +37,7 @@ SITE = SiteDefinition(
     name="timesca",
     start_urls=("https://timesca.com/latest/",),
     feeds=("https://timesca.com/feed/",),
+    sitemap_follow=(r"wp-sitemap-posts-post-\d+\.xml",),  # posts only: not pages, tags, users
     allowed_domains=("timesca.com",),
     timezone="Asia/Almaty",
     languages=("en", "ru"),
@@ -71,11 +73,15 @@ class TimescaSpider(ListingSpider):
         query: str | None = None,
         tag: str | None = None,
         category: str | None = None,
+        sitemaps: str | bool | None = None,
         **kwargs: Any,
     ) -> None:
         chosen = [k for k, v in (("query", query), ("tag", tag), ("category", category)) if v]
         if len(chosen) > 1:
             raise SpiderArgumentError(f"timesca: give at most one of query, tag, category (got {', '.join(chosen)})")
+        self.use_sitemaps = boolean_argument("sitemaps", sitemaps, default=False)
+        if self.use_sitemaps and chosen:
+            raise SpiderArgumentError(f"timesca: sitemaps=true reads the whole site, not one {chosen[0]}")
         self.query, self.tag, self.category = query, tag, category
         super().__init__(*args, **kwargs)
 
@@ -88,6 +94,11 @@ class TimescaSpider(ListingSpider):
         if self.category:
             return [f"{root}/category/{quote(self.category.strip('/'))}/"]
         return list(self.site.start_urls)
+
+    def listing_sitemap_urls(self) -> list[str]:
+        """With ``-a sitemaps=true``, WordPress's sitemap too: every post the site has (a
+        backfill of its whole archive; child sitemaps read whole once are skipped later)."""
+        return ["https://timesca.com/wp-sitemap.xml"] if self.use_sitemaps else []
 
     def listing_feed_urls(self) -> list[str]:
         """The WordPress feed of the same listing (paged with ``?paged=N``)."""

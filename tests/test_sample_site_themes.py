@@ -230,3 +230,20 @@ def test_a_redesign_between_two_daily_runs_loses_no_article(tmp_path: Path) -> N
         assert "Listing selector 'article.teaser' matched nothing on" in second.stderr
         fetched = {spec.index for spec in site.visible_articles() if site.hits[spec.path]}
         assert fetched == set(range(10))  # only the new ones (the broken one, 7, among them)
+
+
+def test_timesca_backfills_the_whole_archive_from_its_sitemap(sites: dict[str, SampleSite], tmp_path: Path) -> None:
+    """``-a sitemaps=true``: WordPress's post sitemaps give every article, however few
+    listing and feed pages are read; the next run skips the unchanged post sitemap."""
+    site, out = sites["block"], tmp_path / "job"
+    args = ("crawl", "timesca", "-a", f"base_url={site.url}", "-a", "sitemaps=true", "-a", "max_pages=1",
+            "--out", str(out), "--log-level", "INFO")
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    every_article_once(out, site)
+    assert "sitemap: 2 page(s)" in result.stdout
+    again = run_cli(*args)
+    assert again.returncode == 0, again.stdout + again.stderr[-3000:]
+    assert "1 unchanged since an earlier run read them" in again.stderr
+    refused = run_cli("crawl", "timesca", "-a", "sitemaps=true", "-a", "tag=gas", "--out", str(tmp_path / "x"))
+    assert refused.returncode == 2 and "sitemaps=true reads the whole site" in refused.stderr

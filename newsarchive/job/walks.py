@@ -53,6 +53,10 @@ class Walk:
     auto_hint: str | None = field(default=None, repr=False)
     """Where the automatic listing rules found this walk's teasers on its first page."""
     auto_warned: bool = field(default=False, repr=False)
+    children: dict[str, str] = field(default_factory=dict, repr=False)
+    """A sitemap walk's child sitemaps an earlier run read whole: canonical URL -> lastmod."""
+    children_read: dict[str, str] = field(default_factory=dict, repr=False)
+    """The same, for this run (remembered once it finishes cleanly)."""
 
     def may_stop_at_known_page(self) -> bool:
         """Whether a listing page whose teasers are all known may end this walk."""
@@ -88,11 +92,13 @@ class ListingWalks:
         key = canonical_url(start_url)
         saved = self._saved.get(key) or {}
         need = saved.get("need")
+        children = saved.get("children")
         walk = Walk(
             key=key,
             complete=bool(saved.get("complete")),
             need=need if isinstance(need, int) and need >= 0 else 0,
             resumed=isinstance(need, int) or (bool(saved) and not saved.get("complete")),
+            children={str(k): str(v) for k, v in children.items()} if isinstance(children, dict) else {},
         )
         self.walks[key] = walk
         self._record(walk)
@@ -110,6 +116,7 @@ class ListingWalks:
             for walk in self.walks.values():
                 if walk.reached_end:
                     walk.complete, walk.need = True, None
+                    walk.children.update(walk.children_read)
                     done.append(walk)
                     self._record(walk, save=False)
             self._save()
@@ -123,6 +130,8 @@ class ListingWalks:
             # the region the previous interrupted run reached, pushed down by new teasers.
             need = max(walk.need + walk.unknown, walk.passed)
         self._saved[walk.key] = {"complete": walk.complete, "need": need}
+        if walk.children:
+            self._saved[walk.key]["children"] = dict(walk.children)
         if save:
             self._save()
 
