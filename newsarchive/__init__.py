@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _PUBLIC = {
+    "Archive": "newsarchive.access",
+    "ArchiveError": "newsarchive.access",
+    "ArchivedResponse": "newsarchive.access",
     "Article": "newsarchive.items",
     "FoundDate": "newsarchive.date_extraction",
     "SiteDefinition": "newsarchive.sitedef",
@@ -45,6 +48,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
+    from newsarchive.access import Archive, ArchivedResponse, ArchiveError
     from newsarchive.article_fields import extract_article_fields
     from newsarchive.boilerplate import strip_boilerplate
     from newsarchive.cleaning import clean_text, split_truncation
