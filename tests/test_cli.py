@@ -151,3 +151,13 @@ def test_killed_crawl_loses_nothing_and_resumes(sample_site, tmp_path: Path) -> 
     expected = {sample_site.content.article(i).url(sample_site.url) for i in range(30)}
     duplicates = sorted({u for u in urls if urls.count(u) > 1})
     assert not duplicates and set(urls) == expected, (duplicates, sorted(expected - set(urls)), again.stderr[-2000:])
+
+
+def test_every_sub_command_has_help_with_an_example() -> None:
+    from newsarchive.cli import COMMANDS, build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name in COMMANDS:
+        text = sub.choices[name].format_help()  # type: ignore[union-attr]
+        assert "example" in text and f"newsarchive {name}" in text, name

@@ -24,6 +24,8 @@ PROG = "newsarchive check"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = 'examples:\n  newsarchive check timesca\n  newsarchive check site.toml https://example.org/news/page/2/\n  newsarchive check https://example.org/news/ --toml > site.toml'
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("target", metavar="SITE_OR_URL",
                         help="spider name, site definition file, or a listing page URL (automatic rules)")
     parser.add_argument("page_url", metavar="PAGE_URL", nargs="?", default=None,

@@ -17,6 +17,8 @@ HELP = "crawl a site (spider name, site TOML or a listing URL) into DIR/items.js
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = 'examples:\n  newsarchive crawl timesca --out runs/timesca\n  newsarchive crawl timesca --out runs/politics -a category=politics -a since=2025-11-01\n  newsarchive crawl site.toml --out runs/site -a max_pages=2\n  newsarchive crawl https://example.org/news/ --out runs/example -a languages=en\nspiders and their -a arguments: newsarchive list'
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("spider", metavar="SPIDER_OR_SITE_TOML_OR_URL",
                         help="spider name (see `scrapy list`), a site definition file, or a listing page URL "
                              "(its teasers and pages found by the automatic listing rules)")

@@ -17,6 +17,8 @@ MARKER = ".newsarchive-demo"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = 'example:\n  newsarchive demo --out runs/demo'
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--out", "-o", default="demo-out", metavar="DIR", help="output directory (default: demo-out)")
     parser.add_argument("--articles", type=int, default=60, metavar="N", help="articles on the sample site (default: 60)")
     parser.add_argument("--seed", type=int, default=2025, help="content seed of the sample site")

@@ -28,6 +28,8 @@ HELP = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = 'example:\n  newsarchive index runs/timesca/warc'
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("archives", nargs="+", metavar="ARCHIVE", help="WARC/ARC files or directories")
     parser.add_argument(
         "-o", "--output", metavar="INDEX",

@@ -29,6 +29,8 @@ __all__ = ["HELP", "add_arguments", "replay_settings", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = 'examples:\n  newsarchive replay runs/timesca --spider timesca -o replayed.jsonl\n  newsarchive replay runs/timesca --spider timesca --run 3 -o run3.jsonl\n  newsarchive replay crawl.wacz --spider https://example.org/news/ -o items.jsonl\nspiders and their -a arguments: newsarchive list'
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="crawl job directories, WARC/ARC files, directories, WACZ files or CDXJ indexes")
     parser.add_argument("--spider", required=True, metavar="NAME_OR_SITE_TOML",

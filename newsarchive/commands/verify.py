@@ -17,6 +17,8 @@ HELP = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = 'example:\n  newsarchive verify runs/timesca/warc --items runs/timesca/items.jsonl'
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("paths", nargs="+", metavar="PATH", help="WARC/ARC files, directories or WACZ files")
     parser.add_argument("--items", metavar="ITEMS", help="items JSON Lines whose warc pointers to check")
     parser.add_argument("-q", "--quiet", action="store_true", help="print the summary only")

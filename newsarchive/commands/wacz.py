@@ -20,6 +20,8 @@ HELP = "package WARC files as one WACZ 1.1.1 file (index, page list and datapack
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = 'example:\n  newsarchive wacz runs/timesca/warc --items runs/timesca/items.jsonl -o crawl.wacz'
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("paths", nargs="+", metavar="PATH", help="WARC/ARC files or directories")
     parser.add_argument("-o", "--output", required=True, metavar="WACZ", help="file to write")
     parser.add_argument("--items", metavar="ITEMS",
