@@ -2,7 +2,8 @@
 
 Streamed: WARCs are copied into the ZIP (stored, not deflated, so replay tools can seek
 into them) in blocks while their SHA-256 is computed, and the index is sorted with
-``cdxj_indexer``'s spilling sorter, so memory does not grow with the archive.
+cdxj-indexer's spilling sorter (:mod:`newsarchive.warc.cdxj`), so memory does not grow
+with the archive.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from cdxj_indexer.main import CompressedWriter, SortingWriter
-
 from newsarchive import __version__
 from newsarchive.progress import Progress, counted
+from newsarchive.warc.cdxj import CompressedWriter, SortingWriter
 from newsarchive.warc.index import cdxj_lines
 from newsarchive.warc.reader import Damage, DamageHandler, NoArchives, iter_archive_paths
 

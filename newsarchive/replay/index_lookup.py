@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cdxj_indexer.postquery import append_method_query
-from surt import surt
-
+from newsarchive.warc.cdxj import append_method_query, url_key
 from newsarchive.warc.index import INDEX_NAME, cdxj_lines, index_filename
 from newsarchive.warc.reader import (
     ARCHIVE_SUFFIXES,
@@ -151,10 +149,7 @@ def request_key(url: str, method: str = "GET", body: bytes = b"",
             method, content_type, str(len(body)), io.BytesIO(body), url
         )
         url = url + append
-    try:
-        return surt(url)
-    except Exception:  # same fallback as cdxj_indexer
-        return url
+    return url_key(url)
 
 
 # ---------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 Each line is ``SURT TIMESTAMP14 {json}`` with url, mime, status, digest, length, offset,
 filename (POST/PUT responses get method/requestBody and a ``__wb_method`` key, revisits
-the mime ``warc/revisit``). We reuse ``cdxj_indexer``'s field logic, pairing and sorting
-and only replace the record loop: it reports damaged records (file and offset) and keeps
-going where ``cdxj-indexer`` stops, survives brotli bodies, and computes missing payload
+the mime ``warc/revisit``). The field logic, pairing and sorting are cdxj-indexer's, in
+:mod:`newsarchive.warc.cdxj` (cdxj-indexer brings AGPL code, so it is only a test tool);
+the record loop is ours: it reports damaged records (file and offset) and keeps going
+where ``cdxj-indexer`` stops, survives brotli bodies, and computes missing payload
 digests from the payload (``cdxj-indexer --post-append`` hashes an already-read stream).
 
 Every index written here gets a manifest beside it, ``INDEX.files``, saying which files
@@ -25,7 +26,6 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,15 @@ from warcio.timeutils import iso_date_to_timestamp
 
 from newsarchive.atomic import AtomicFile
 from newsarchive.progress import Progress, counted
+from newsarchive.warc.cdxj import (
+    BUFF_SIZE,
+    LineMaker,
+    SortingWriter,
+    is_indexed,
+    join_request_response,
+    request_response,
+    url_key,
+)
 from newsarchive.warc.coverage import (
     Coverage,
     Covered,
@@ -58,38 +67,6 @@ INDEX_NAME = "index.cdxj"
 """Name of the directory-wide index that replay and ``newsarchive index`` use."""
 
 
-# cdxj_indexer (and the HTTP and AMF libraries it brings) is imported only when an
-# archive is read back: a crawl builds its index lines itself (:func:`cdxj_line`).
-
-
-@lru_cache(maxsize=1)
-def _indexer_class() -> type:
-    from cdxj_indexer.main import CDXJIndexer
-
-    class _Indexer(CDXJIndexer):  # type: ignore[misc]
-        """cdxj_indexer's field extraction, driven record by record from outside."""
-
-        def __init__(self, filename: str) -> None:
-            super().__init__(output=None, inputs=[], post_append=True)
-            self.curr_filename = filename
-
-    return _Indexer
-
-
-class _Lines:
-    """Minimal text sink that hands each written line back to the generator."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def write(self, line: str) -> None:
-        self.lines.append(line)
-
-    def drain(self) -> list[str]:
-        lines, self.lines = self.lines, []
-        return lines
-
-
 def cdxj_lines(
     path: str | os.PathLike[str] | ZipMember,
     *,
@@ -106,10 +83,9 @@ def cdxj_lines(
     """
     source = path if isinstance(path, ZipMember) else Path(path)
     name = filename or (source.name.rsplit("/", 1)[-1] if isinstance(source, ZipMember) else source.name)
-    indexer = _indexer_class()(name)
+    maker = LineMaker(name)
     reader = RecordReader(source, on_damage=on_damage)
-    sink = _Lines()
-    records = _paired_records(reader, indexer)
+    records = _paired_records(reader, maker)
     while True:
         try:
             record = next(records)
@@ -124,24 +100,22 @@ def cdxj_lines(
         if "WARC-Target-URI" in missing or "WARC-Date" in missing or getattr(record, "corrupt", False):
             continue  # no index line without them, nor for a corrupt gzip member: reported already
         try:
-            if indexer.filter_record(record):
-                indexer.process_index_entry(reader, record, str(source), sink)
+            if not is_indexed(record):
+                continue
+            line = maker.line(record)
         except Exception as exc:  # one odd record must not cost the whole index
             reader._damage(record.file_offset, f"cannot index record: {type(exc).__name__}: {exc}",
                            kind="unindexable")
-            sink.drain()
             continue
-        yield from sink.drain()
+        yield line
 
 
-def _paired_records(reader: RecordReader, indexer: Any) -> Iterator[Any]:
+def _paired_records(reader: RecordReader, maker: LineMaker) -> Iterator[Any]:
     """``cdxj_indexer.bufferiter.buffering_record_iter`` without reading response bodies twice.
 
     Only request bodies are buffered (for the POST query key); payload digests that the
     record lacks are computed from the record itself before it is read to its end.
     """
-    from cdxj_indexer.bufferiter import concur_req_resp, join_req_resp
-
     prev = None
     for record in reader:
         record.buffered_stream = None
@@ -149,20 +123,20 @@ def _paired_records(reader: RecordReader, indexer: Any) -> Iterator[Any]:
             record.buffered_stream = _buffer_request_body(record)
         elif record.rec_type != "warcinfo":
             try:
-                indexer._get_digest(record, "WARC-Payload-Digest")
+                maker.payload_digest(record)
             except Exception as exc:
                 logger.debug("no payload digest for record at %s: %s", record, exc)
         record.file_offset = reader.get_record_offset()
         record.file_length = reader.get_record_length()
 
-        req, resp = concur_req_resp(prev, record)
+        req, resp = request_response(prev, record)
         if not req or not resp:
             if prev is not None:
                 yield prev
                 _close(prev)
             prev = record
             continue
-        join_req_resp(req, resp, True, indexer.get_url_key)
+        join_request_response(req, resp)
         yield prev
         _close(prev)
         yield record
@@ -174,8 +148,6 @@ def _paired_records(reader: RecordReader, indexer: Any) -> Iterator[Any]:
 
 
 def _buffer_request_body(record: Any) -> Any:
-    from cdxj_indexer.bufferiter import BUFF_SIZE
-
     spool = tempfile.SpooledTemporaryFile(BUFF_SIZE)
     try:
         shutil.copyfileobj(record.content_stream(), spool)
@@ -245,8 +217,6 @@ def _build_index(
 ) -> Iterator[tuple[AtomicFile, Coverage, int]]:
     """The sorted index of ``warc_paths``, written and fsynced beside ``index_path`` but
     not yet in place, with its manifest and line count. Discarded unless committed."""
-    from cdxj_indexer.main import SortingWriter
-
     index_dir = index_path.parent
     with AtomicFile(index_path) as out:
         counter = _CountingWriter(out.file)
@@ -401,13 +371,7 @@ def cdxj_line(
     if len(parts) >= 2:
         entry["status"] = parts[1].decode("latin-1")
     entry.update(digest=payload_digest, length=str(length), offset=str(offset), filename=filename)
-    import surt  # imported once, on the first line
-
-    try:
-        key = surt.surt(url)
-    except Exception:  # noqa: BLE001 - cdxj-indexer falls back the same way
-        key = url
-    return f"{key} {iso_date_to_timestamp(warc_date)} {json.dumps(entry)}\n"
+    return f"{url_key(url)} {iso_date_to_timestamp(warc_date)} {json.dumps(entry)}\n"
 
 
 _MIME_CUT = re.compile(r"[;\s]")

@@ -652,7 +652,7 @@ class RecordReader:
     """Iterate the records of one WARC/ARC file, reporting damage and resuming after it.
 
     Quacks like warcio's ``ArchiveIterator`` (``get_record_offset``/``get_record_length``)
-    so ``cdxj_indexer`` machinery can use it. Every byte of the file ends up in a record
+    so the CDXJ indexer (``newsarchive.warc.cdxj``) can use it. Every byte of the file ends up in a record
     (with its trailing blank lines) or in a reported damage, and ``bytes_read``,
     ``unreadable_bytes`` say how many. ``check_headers`` looks closer at the WARC headers
     of uncompressed files, which no checksum covers (``verify`` does). A file that is one gzip member holding several
