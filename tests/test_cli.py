@@ -161,3 +161,15 @@ def test_every_sub_command_has_help_with_an_example() -> None:
     for name in COMMANDS:
         text = sub.choices[name].format_help()  # type: ignore[union-attr]
         assert "example" in text and f"newsarchive {name}" in text, name
+
+
+def test_a_reader_that_goes_away_is_no_traceback() -> None:
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-m", "newsarchive", "list"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=REPO_ROOT)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) in (0, 141) and "Traceback" not in err, err
