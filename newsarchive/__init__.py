@@ -17,6 +17,10 @@ _PUBLIC = {
     "ArchiveError": "newsarchive.access",
     "ArchivedResponse": "newsarchive.access",
     "Article": "newsarchive.items",
+    "CrawlFailed": "newsarchive.runner",
+    "RunResult": "newsarchive.runner",
+    "crawl": "newsarchive.runner",
+    "replay": "newsarchive.runner",
     "FoundDate": "newsarchive.date_extraction",
     "SiteDefinition": "newsarchive.sitedef",
     "SiteDefinitionError": "newsarchive.sitedef",
@@ -49,6 +53,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
     from newsarchive.access import Archive, ArchivedResponse, ArchiveError
+    from newsarchive.runner import CrawlFailed, RunResult, crawl, replay
     from newsarchive.article_fields import extract_article_fields
     from newsarchive.boilerplate import strip_boilerplate
     from newsarchive.cleaning import clean_text, split_truncation

@@ -31,14 +31,14 @@ SEEN_NEEDS_WIRING = (
 
 RUN_CRAWL = """
 import json, sys
-from newsarchive.crawl import run_crawl
+from newsarchive.crawl_job import run_crawl
 result = run_crawl("timesca", sys.argv[1], {"base_url": sys.argv[2]}, {"LOG_LEVEL": "INFO"})
 print(json.dumps({"ok": result.ok, "finish_reason": result.stats.get("finish_reason")}))
 """
 
 
 def run_crawl_in_subprocess(site: Any, out: Path) -> tuple[dict[str, Any], str]:
-    """``newsarchive.crawl.run_crawl`` (once per process: Twisted's reactor does not restart)."""
+    """``newsarchive.crawl_job.run_crawl`` (once per process: Twisted's reactor does not restart)."""
     done = subprocess.run(
         [sys.executable, "-c", RUN_CRAWL, str(out), site.url], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
     )

@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from newsarchive.commands import checked_settings
-from newsarchive.crawl import parse_pairs
+from newsarchive.crawl_job import parse_pairs
 from newsarchive.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_USAGE
 
 if TYPE_CHECKING:

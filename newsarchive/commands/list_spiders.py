@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import inspect
 
-from newsarchive.crawl import crawl_settings
+from newsarchive.crawl_job import crawl_settings
 from newsarchive.listing_spider import ListingSpider, spider_arguments
 from newsarchive.sitedef import SiteDefinitionError, load_site
 from newsarchive.sites import example_site_files

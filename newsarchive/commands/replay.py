@@ -14,7 +14,7 @@ import argparse
 import sys
 
 from newsarchive.commands import checked_settings, log_level
-from newsarchive.crawl import parse_pairs
+from newsarchive.crawl_job import parse_pairs
 from newsarchive.outcome import EXIT_NOTHING, EXIT_USAGE
 from newsarchive.replay.job import NothingToReplay, ReplayOutcome, ReplayUsageError, replay_job, replay_settings
 from newsarchive.sitedef import SiteDefinitionError

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive.atomic import AtomicFile
-from newsarchive.crawl import CrawlResult, UnknownSpider, crawl_settings, resolve_spider
+from newsarchive.crawl_job import CrawlResult, UnknownSpider, crawl_settings, resolve_spider
 from newsarchive.dedupe import canonical_url
 from newsarchive.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
 from newsarchive.replay import REPLAY_DOWNLOAD_HANDLERS
@@ -38,7 +38,7 @@ from newsarchive.warc.reader import ARCHIVE_SUFFIXES, directories_without_archiv
 
 logger = logging.getLogger(__name__)
 
-WARC_SUBDIR = "warc"  # newsarchive.crawl's layout of a job directory
+WARC_SUBDIR = "warc"  # newsarchive.crawl_job's layout of a job directory
 RUNS_FILE = "runs.jsonl"
 BOTH = "--run and --at both choose what to replay: give one of them"
 

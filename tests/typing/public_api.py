@@ -42,3 +42,8 @@ title: str | None = fields.title
 paragraphs: list[str] = fields.body
 found = extract_published(selector, url=url)
 day: datetime | None = found.value
+run: newsarchive.RunResult = newsarchive.crawl("timesca", Path("runs/timesca"), args={"max_pages": 2})
+ok: bool = run.ok
+items: list[dict[str, object]] = run.items
+again = newsarchive.replay(Path("runs/timesca"), "timesca", "replayed.jsonl", run=1)
+failure: type[Exception] = newsarchive.CrawlFailed
