@@ -40,7 +40,10 @@ def known_settings() -> dict[str, Any]:
 
 
 #: Settings that take one of a few words.
-CHOICES: dict[str, tuple[str, ...]] = {"NEWSARCHIVE_REPLAY_DAMAGED": ("fail", "replay")}
+CHOICES: dict[str, tuple[str, ...]] = {
+    "NEWSARCHIVE_REPLAY_DAMAGED": ("fail", "replay"),
+    "NEWSARCHIVE_PROGRESS": ("auto", "log", "off"),
+}
 
 
 def check_settings(settings: Mapping[str, Any]) -> None:

@@ -100,7 +100,13 @@ EXTENSIONS = {
     "newsarchive.job.JobState": 1000,
     "scrapy.extensions.throttle.AutoThrottle": None,
     "newsarchive.politeness.AutoThrottle": 0,
+    "newsarchive.job.progress.CrawlProgress": 500,
 }
+# Progress while a crawl runs (newsarchive.job.progress): a live line on a terminal, else
+# a log line every NEWSARCHIVE_PROGRESS_INTERVAL seconds; "log" or "off" to choose.
+NEWSARCHIVE_PROGRESS = "auto"
+NEWSARCHIVE_PROGRESS_INTERVAL = 30.0
+LOGSTATS_INTERVAL = 0.0  # Scrapy's once-a-minute "Crawled N pages": the line above says more
 NEWSARCHIVE_SORT_ITEMS = True
 
 # Offline replay: `-s NEWSARCHIVE_REPLAY=PATH[,PATH...]` answers every request from the
