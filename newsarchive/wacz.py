@@ -49,13 +49,19 @@ def write_wacz(
     *,
     items: str | os.PathLike[str] | None = None,
     title: str | None = None,
+    description: str | None = None,
+    main_url: str | None = None,
+    text: bool = True,
     on_damage: DamageHandler | None = None,
     progress: Progress | None = None,
 ) -> WaczResult:
     """Write ``output`` (a .wacz) from WARC files/directories and optional items JSON Lines.
 
-    Pages come from the items (url, title, crawl time); without items, every archived
-    HTML page that answered 200 is listed. ``progress`` is told what is being done.
+    Pages come from the items (url, title, crawl time and, with ``text``, the article body,
+    which ReplayWeb.page's full-text search reads); without items, every archived HTML
+    page that answered 200 is listed. ``title``, ``description`` and ``main_url`` go into
+    ``datapackage.json`` (``mainPageURL``: the page a viewer opens first). ``progress`` is
+    told what is being done.
     """
     output = Path(output)
     result = WaczResult(path=output)
@@ -81,9 +87,9 @@ def write_wacz(
             with tempfile.TemporaryDirectory() as scratch:
                 html = Path(scratch) / "html-pages.jsonl"
                 result.index_lines = _write_index(zf, warcs, Path(scratch), resources, damaged, html, progress)
-                pages = _pages_from_items(Path(items)) if items else _read_jsonl(html)
+                pages = _pages_from_items(Path(items), text=text) if items else _read_jsonl(html)
                 result.pages = _write_pages(zf, pages, Path(scratch), resources)
-            package = _datapackage(resources, title)
+            package = _datapackage(resources, title, description, main_url)
             data = json.dumps(package, indent=2).encode("utf-8")
             _write_bytes(zf, "datapackage.json", data, compress=True)
             digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
@@ -197,7 +203,11 @@ def _iso(ts14: str) -> str:
     return f"{ts14[:4]}-{ts14[4:6]}-{ts14[6:8]}T{ts14[8:10]}:{ts14[10:12]}:{ts14[12:14]}Z"
 
 
-def _pages_from_items(items: Path) -> Iterator[dict[str, Any]]:
+#: Longest article text put in pages.jsonl (a page list, not a second copy of the archive).
+MAX_PAGE_TEXT = 100_000
+
+
+def _pages_from_items(items: Path, text: bool = True) -> Iterator[dict[str, Any]]:
     with open(items, encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
@@ -214,6 +224,8 @@ def _pages_from_items(items: Path) -> Iterator[dict[str, Any]]:
                 page["title"] = item["title"]
             if item.get("published"):
                 page["date"] = item["published"]
+            if text and isinstance(item.get("body"), str) and item["body"]:
+                page["text"] = item["body"][:MAX_PAGE_TEXT]
             yield page
 
 
@@ -242,10 +254,15 @@ def _write_pages(zf: zipfile.ZipFile, pages: Iterable[dict[str, Any]], scratch: 
     return count
 
 
-def _datapackage(resources: list[dict[str, Any]], title: str | None) -> dict[str, Any]:
+def _datapackage(resources: list[dict[str, Any]], title: str | None, description: str | None = None,
+                 main_url: str | None = None) -> dict[str, Any]:
     package: dict[str, Any] = {"profile": "data-package", "resources": resources}
     if title:
         package["title"] = title
+    if description:
+        package["description"] = description
+    if main_url:
+        package["mainPageURL"] = main_url
     package["created"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     package["wacz_version"] = WACZ_VERSION
     package["software"] = f"newsarchive {__version__}"

@@ -27,6 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--items", metavar="ITEMS",
                         help="items JSON Lines for pages/pages.jsonl (default: the archived HTML pages)")
     parser.add_argument("--title", help="title recorded in datapackage.json")
+    parser.add_argument("--desc", help="description recorded in datapackage.json")
+    parser.add_argument("--main-url", metavar="URL",
+                        help="the page a viewer such as ReplayWeb.page opens first (mainPageURL)")
+    parser.add_argument("--no-text", action="store_true",
+                        help="leave the article text out of pages/pages.jsonl (kept by default for full-text search)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with progress_line(sys.stderr) as progress:
             result = write_wacz(args.paths, args.output, items=args.items, title=args.title,
+                                description=args.desc, main_url=args.main_url, text=not args.no_text,
                                 on_damage=damage, progress=progress)
     except NoArchives as exc:
         print(f"newsarchive wacz: nothing to package: {exc}{_only_unfinished(args.paths)}", file=sys.stderr)
