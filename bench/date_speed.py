@@ -1,6 +1,15 @@
 """How much faster is ``normalize_date`` than plain ``dateparser.parse``, and does it agree?
+And what does ``extract_published`` cost on a page without a date in structured data?
 
-Usage: ``python bench/date_speed.py [--n 10000] [--seed 7]``
+Usage: ``python bench/date_speed.py [--n 10000] [--seed 7] [--pages | --strings]``
+
+``--pages`` (also run by default, after the strings) times ``extract_published`` per page
+on parsed pages, as the crawl calls it (the parse is not counted): small generated pages
+with a JSON-LD date, small undated pages (press releases with "Related"/"Trending" links to
+dated URLs and a "© 2025" footer: the fallback's worst case), small pages dated only in
+the byline, and the real corpus pages with their structured dates (JSON-LD, meta,
+``<time>``) removed. It prints ms per page and how many pages reached htmldate. The
+target: the fallback under 2 ms a page on the small undated pages.
 
 Builds a mix of date strings weighted like news pages (mostly metadata ISO 8601 and
 English/Russian bylines, some relative and year-less dates, some Central Asian month
@@ -177,11 +186,103 @@ def run_ours(text: str) -> datetime | None:
     return normalize_date(text, relative_base=BASE)
 
 
+def _small_page(i: int, kind: str) -> str:
+    """A generated article page (4-5 KB) of one of the kinds ``--pages`` times."""
+    links = "".join(f'<li><a href="/news/2025/03/{(i + k) % 28 + 1:02d}/story-{i + k}">Story {i + k} about '
+                    "the council budget</a></li>" for k in range(10))
+    body = "".join(f"<p>Paragraph {k} of the release, with words about the harbor, the city council "
+                   "and a meeting on Tuesday.</p>" for k in range(12))
+    head = f'<link rel="canonical" href="https://courier.example/news/release-{i}">'
+    byline = '<div class="byline">By Staff</div>'
+    if kind == "json-ld":
+        head += ('<script type="application/ld+json">{"@type": "NewsArticle", '
+                 f'"datePublished": "2025-03-{i % 28 + 1:02d}T10:00:00-04:00"}}</script>')
+    elif kind == "byline":
+        byline = f'<div class="byline">By Staff | March {i % 28 + 1}, 2025 10:00 AM</div>'
+    return (f'<!doctype html><html lang="en"><head><title>Release {i} | Harbor Courier</title>{head}</head>'
+            '<body><header class="site-header"><nav class="menu"><a href="/">Home</a><a href="/news/">News</a>'
+            f"</nav></header><main><article><h1>City announces harbor works {i}</h1>{byline}{body}</article>"
+            f'<aside class="rail"><div class="rail-module"><h3>Trending</h3><ul>{links}</ul></div></aside>'
+            f'<div class="related-content"><h2>Related</h2><ul>{links}</ul></div></main>'
+            "<footer><p>© 2025 Harbor Courier Media. All rights reserved.</p></footer></body></html>")
+
+
+def _corpus_without_structured_dates() -> list[tuple[str, str | None]]:
+    """The corpus pages (``$NEWSARCHIVE_DATA``) with JSON-LD, ``<meta>`` and ``<time>`` removed."""
+    import gzip
+    import json
+    import os
+
+    import parsel
+    from lxml import etree
+
+    root = Path(os.environ.get("NEWSARCHIVE_DATA") or Path(__file__).resolve().parent.parent.parent / "shared" / "data")
+    index = root / "html" / "ground_truth_index.jsonl"
+    if not index.exists():
+        return []
+    pages = []
+    for line in index.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        data = (root / row["path"]).read_bytes()
+        if row["path"].endswith(".gz"):
+            data = gzip.decompress(data)
+        tree = parsel.Selector(text=data.decode("utf-8", "replace")).root
+        for node in tree.xpath('//script[contains(@type, "ld+json")]|//meta|//time|//*[@itemprop]'):
+            if node.getparent() is not None:
+                node.drop_tree()
+        pages.append((etree.tostring(tree, encoding="unicode"), row.get("url")))
+    return pages
+
+
+def run_pages(repeat: int = 3) -> None:
+    """Time ``extract_published`` on parsed pages (see the module docstring)."""
+    import htmldate
+    import parsel
+
+    from newsarchive.date_extraction import extract_published
+
+    base = datetime(2025, 3, 30, tzinfo=UTC)
+    sets = {kind: [(_small_page(i, kind), f"https://courier.example/news/release-{i}") for i in range(100)]
+            for kind in ("json-ld", "undated", "byline")}
+    sets["corpus, structured dates removed"] = _corpus_without_structured_dates()
+    real_find_date = htmldate.find_date
+    for name, pages in sets.items():
+        if not pages:
+            print(f"{name:34}: corpus not found (set NEWSARCHIVE_DATA)")
+            continue
+        parsed = [(parsel.Selector(text=html), url) for html, url in pages]
+        calls = {"fast": 0, "extensive": 0}
+
+        def counting(*a, **k):
+            calls["extensive" if k.get("extensive_search", True) else "fast"] += 1
+            return real_find_date(*a, **k)
+
+        extract_published(*parsed[0][:1], url=parsed[0][1], relative_base=base)  # warm up
+        htmldate.find_date = counting
+        dated = 0
+        start = time.perf_counter()
+        for _ in range(repeat):
+            for sel, url in parsed:
+                dated += extract_published(sel, url=url, relative_base=base).value is not None
+        seconds = time.perf_counter() - start
+        htmldate.find_date = real_find_date
+        n = repeat * len(parsed)
+        print(f"{name:34}: {1000 * seconds / n:7.2f} ms/page  ({len(parsed)} pages x {repeat}); dated "
+              f"{dated / n:.0%}; htmldate calls per page: fast {calls['fast'] / n:.2f}, "
+              f"extensive {calls['extensive'] / n:.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--pages", action="store_true", help="only time extract_published per page")
+    parser.add_argument("--strings", action="store_true", help="only time normalize_date per string")
     args = parser.parse_args()
+    if not args.strings:
+        run_pages()
+        if args.pages:
+            return 0
     cases = generate(args.n, args.seed)
 
     for warm in ("7 December 2025", "7 декабря 2025", "2 hours ago", "junk"):

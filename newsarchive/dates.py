@@ -199,6 +199,16 @@ _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 # Characters no date is written with: prices, rates, copyright lines, markup debris.
 _NOT_A_DATE = re.compile(r"[©®=%{}<>~^$€£#*\\]")
 _DIGITS_ONLY = re.compile(r"\d{8,14}(?:\.\d+)?")
+# Chinese/Japanese/Korean dates: "2025年3月12日 14時35分", "3月12日(水) 14:35", "2025년 3월 12일 오후 2:35".
+# The unit characters say which number is the month: never hand these to dateparser, whose
+# DATE_ORDER would swap month and day on the year-less ones.
+_CJK = re.compile(
+    r"(?:(?P<y>\d{4})\s?[年년]\s?)?(?P<m>\d{1,2})\s?[月월]\s?(?P<d>\d{1,2})\s?[日일]"
+    r"(?:\s?[(（][^)）]{1,3}[)）])?"
+    r"(?:\s?(?P<ampm>午前|午後|오전|오후|上午|下午)?\s?(?P<H>\d{1,2})\s?(?::|時|时|시)\s?"
+    r"(?P<M>\d{1,2})\s?(?:分|분)?(?::(?P<S>\d{2})|\s?(?P<S2>\d{1,2})\s?(?:秒|초))?)?"
+)
+_PM = frozenset({"午後", "오후", "下午"})
 
 
 # --------------------------------------------------------------------------- internals
@@ -306,6 +316,10 @@ def _fast(s: str, tz: tzinfo, base: datetime, day_first: bool) -> datetime | Non
                 return None
         return _build(int(match["y"]), int(match["m"]), int(match["d"]), clock, tz, stated)
 
+    match = _CJK.fullmatch(s)
+    if match:
+        return _cjk(match, tz, base)
+
     if _DIGITS_ONLY.fullmatch(s):
         return _from_digits(s, tz)
     if s.isdigit():  # a bare number ("2025", "42") is not a date
@@ -370,6 +384,30 @@ def _fast(s: str, tz: tzinfo, base: datetime, day_first: bool) -> datetime | Non
         return _build(int(match["y"]), int(match["m"]), int(match["d"]), clock, tz, stated)
 
     return _textual(rest, clock, tz, stated, base)
+
+
+def _cjk(match: re.Match[str], tz: tzinfo, base: datetime) -> datetime | None:
+    """A CJK date (see ``_CJK``); a year-less one is the latest such day not after ``base``."""
+    month, day = int(match["m"]), int(match["d"])
+    clock = None
+    if match["H"]:
+        hour = int(match["H"])
+        if match["ampm"]:
+            if not 0 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if match["ampm"] in _PM else 0)
+        try:
+            clock = time(hour, int(match["M"]), int(match["S"] or match["S2"] or 0))
+        except ValueError:
+            return None
+    if match["y"]:
+        return _build(int(match["y"]), month, day, clock, tz, None)
+    local = base.astimezone(tz)
+    for year in (local.year, local.year - 1, local.year - 4):  # 29 February: the last leap year
+        value = _build(year, month, day, clock, tz, None)
+        if value is not None and value.date() <= local.date():
+            return value
+    return None
 
 
 _WORD_SEPARATORS = re.compile(r"[\s,]+")

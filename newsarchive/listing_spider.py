@@ -52,6 +52,7 @@ from twisted.python.failure import Failure
 
 from newsarchive.article_fields import extract_article_fields, page_language
 from newsarchive.date_extraction import extract_published
+from newsarchive.date_warnings import DateWarnings
 from newsarchive.dates import format_iso, normalize_date
 from newsarchive.dedupe import canonical_url
 from newsarchive.extract import first_link, first_text, select
@@ -148,6 +149,7 @@ class ListingSpider(scrapy.Spider):
         self._sitemap_allow = [re.compile(p) for p in site.sitemap_allow]
         self._phases: deque[Callable[[], list[Request]]] = deque()
         self._source_walks: dict[str, SourceWalk] = {}
+        self.date_warnings = DateWarnings(logger)
         self._sitemaps_begun: set[str] = set()
 
     # -- hooks for subclasses -------------------------------------------------------
@@ -1044,8 +1046,14 @@ class ListingSpider(scrapy.Spider):
         return format_iso(value.astimezone(self.tz))
 
     def date_unparsed(self, raw: str, url: str) -> None:
+        """Counted in ``newsarchive/dates/unparsed``; logged once per date shape (the
+        first page at once, a count per shape when the crawl closes)."""
         self.crawler.stats.inc_value("newsarchive/dates/unparsed")
-        logger.warning("Unparseable date %r on %s; published left empty", raw[:100], url)
+        self.date_warnings.unparsed(raw, url)
+
+    def closed(self, reason: str) -> None:
+        """Scrapy's close hook: the per-shape summary of unreadable dates."""
+        self.date_warnings.flush()
 
 
 def spider_arguments(spidercls: type) -> list[str]:
