@@ -936,7 +936,7 @@ class ListingSpider(scrapy.Spider):
             relative_base=fetched,
         )
         if found.value is not None:
-            item.published = format_iso(found.value.astimezone(self.tz))
+            item.published = format_iso(self.in_site_zone(found.value))
             item.published_raw = found.raw
         elif found.raw:
             self.date_unparsed(found.raw, response.url)
@@ -1043,7 +1043,14 @@ class ListingSpider(scrapy.Spider):
         if value is None:
             self.date_unparsed(raw, url)
             return None
-        return format_iso(value.astimezone(self.tz))
+        return format_iso(self.in_site_zone(value))
+
+    def in_site_zone(self, value: datetime) -> datetime:
+        """``value`` in the site's time zone; for a site that names none, in the offset the
+        page stated (converting it to UTC would move late stories to the next day)."""
+        if self.site.timezone_given or value.utcoffset() is None:
+            return value.astimezone(self.tz)
+        return value
 
     def date_unparsed(self, raw: str, url: str) -> None:
         """Counted in ``newsarchive/dates/unparsed``; logged once per date shape (the

@@ -99,6 +99,10 @@ class SiteDefinition:
     article: ArticleRules = field(default_factory=ArticleRules)
     allowed_domains: tuple[str, ...] = ()
     timezone: str = "UTC"
+    timezone_given: bool = True
+    """False when the site file names no ``timezone``: dates then keep the offset their page
+    states (a story at 23:30+05:00 stays on its day), and UTC is only for dates printed
+    without one."""
     languages: tuple[str, ...] = ()
     boilerplate_patterns: tuple[str, ...] = ()
     settings: Mapping[str, Any] = field(default_factory=dict)
@@ -210,7 +214,8 @@ def site_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> SiteDefin
     if not allowed_domains:
         raise SiteDefinitionError(source, "allowed_domains", "must name at least one host (an empty list would let "
                                   "the crawl follow links to any site); leave it out to use the start URLs' hosts")
-    timezone = check.string(data, "timezone") or "UTC"
+    given_zone = check.string(data, "timezone")
+    timezone = given_zone or "UTC"
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -262,6 +267,7 @@ def site_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> SiteDefin
         article=article,
         allowed_domains=allowed_domains,
         timezone=timezone,
+        timezone_given=bool(given_zone),
         languages=languages,
         boilerplate_patterns=patterns,
         settings=settings,

@@ -104,7 +104,7 @@ def _empty_dir(tmp_path: Path) -> Path:
 
 def test_spider_on_the_sample_site_shows_teasers_next_page_and_article(sample_site: Any, tmp_path: Path) -> None:
     cwd = _empty_dir(tmp_path)
-    result = run_cli("check", "timesca", "-a", f"base_url={sample_site.url}", cwd=cwd, timeout=60)
+    result = run_cli("check", "timesca", "-a", f"base_url={sample_site.url}", cwd=cwd, timeout=180)
     _no_traceback(result)
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
@@ -122,7 +122,7 @@ def test_spider_on_the_sample_site_shows_teasers_next_page_and_article(sample_si
 
 def test_json_output_for_scripts(sample_site: Any, tmp_path: Path) -> None:
     result = run_cli("check", "timesca", "-a", f"base_url={sample_site.url}", "--json", "--no-article",
-                     cwd=_empty_dir(tmp_path), timeout=60)
+                     cwd=_empty_dir(tmp_path), timeout=180)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["status"] == 0 and data["article"] is None
@@ -134,7 +134,7 @@ def test_json_output_for_scripts(sample_site: Any, tmp_path: Path) -> None:
 
 def test_url_uses_the_automatic_rules(news_site: Any, tmp_path: Path) -> None:
     cwd = _empty_dir(tmp_path)
-    result = run_cli("check", f"{news_site.url}/news/", cwd=cwd, timeout=60)
+    result = run_cli("check", f"{news_site.url}/news/", cwd=cwd, timeout=180)
     _no_traceback(result)
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
@@ -151,7 +151,7 @@ def test_url_uses_the_automatic_rules(news_site: Any, tmp_path: Path) -> None:
 
 
 def test_page_url_checks_another_listing_page(news_site: Any) -> None:
-    result = run_cli("check", f"{news_site.url}/news/", f"{news_site.url}/news/?page=2", "--no-article", timeout=60)
+    result = run_cli("check", f"{news_site.url}/news/", f"{news_site.url}/news/?page=2", "--no-article", timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "teasers    2 found, 2 become items" in result.stdout
     assert OLDER[0][1] in result.stdout
@@ -161,7 +161,7 @@ def test_page_url_checks_another_listing_page(news_site: Any) -> None:
 
 def test_article_option_checks_that_page(news_site: Any) -> None:
     path, title, _ = OLDER[1]
-    result = run_cli("check", f"{news_site.url}/news/", "--article", f"{news_site.url}{path}", timeout=60)
+    result = run_cli("check", f"{news_site.url}/news/", "--article", f"{news_site.url}{path}", timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"article    {news_site.url}{path}" in result.stdout
     assert f"title      {title}" in result.stdout
@@ -172,7 +172,7 @@ def test_selectors_matching_nothing_are_named_and_exit_1(news_site: Any, tmp_pat
     site = _site_file(tmp_path, news_site, 'item = "div.teaser"\nurl = "a::attr(href)"\ntitle = "a"\n'
                                            'next_page = "a.next::attr(href)"',
                       article='title = "h1.title"\nbody = ".article-body p"')
-    result = run_cli("check", str(site), cwd=_empty_dir(tmp_path), timeout=60)
+    result = run_cli("check", str(site), cwd=_empty_dir(tmp_path), timeout=180)
     _no_traceback(result)
     assert result.returncode == 1, result.stdout + result.stderr
     out = result.stdout
@@ -187,7 +187,7 @@ def test_selectors_matching_nothing_are_named_and_exit_1(news_site: Any, tmp_pat
 def test_url_selector_giving_link_text_is_named(news_site: Any, tmp_path: Path) -> None:
     site = _site_file(tmp_path, news_site, 'item = "div.story"\nurl = "h3 a::text"\ntitle = "h3 a"\n'
                                            'next_page = "a.older::attr(href)"')
-    result = run_cli("check", str(site), "--no-article", timeout=60)
+    result = run_cli("check", str(site), "--no-article", timeout=180)
     _no_traceback(result)
     assert result.returncode == 1, result.stdout + result.stderr
     out = result.stdout
@@ -198,7 +198,7 @@ def test_url_selector_giving_link_text_is_named(news_site: Any, tmp_path: Path) 
 def test_url_selector_picking_links_takes_their_href(news_site: Any, tmp_path: Path) -> None:
     site = _site_file(tmp_path, news_site, 'item = "div.story"\nurl = "h3 a"\ntitle = "h3 a"\n'
                                            'next_page = "a.older"')
-    result = run_cli("check", str(site), "--no-article", timeout=60)
+    result = run_cli("check", str(site), "--no-article", timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"  1. {news_site.url}{STORIES[0][0]}" in result.stdout
     assert f"next page  {news_site.url}/news/?page=2  (by listing.next_page)" in result.stdout
@@ -209,7 +209,7 @@ def test_fixed_site_file_is_ok(news_site: Any, tmp_path: Path) -> None:
                                            'summary = "p.dek"\ndate = "time::attr(datetime)"\n'
                                            'next_page = "a.older::attr(href)"',
                       article='title = "h1.title"\nbody = ".text p"')
-    result = run_cli("check", str(site), timeout=60)
+    result = run_cli("check", str(site), timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"next page  {news_site.url}/news/?page=2  (by listing.next_page)" in result.stdout
     assert "listing.date      'time::attr(datetime)'" in result.stdout
@@ -217,7 +217,7 @@ def test_fixed_site_file_is_ok(news_site: Any, tmp_path: Path) -> None:
 
 
 def test_listing_disallowed_by_robots_txt_is_an_error(news_site: Any) -> None:
-    result = run_cli("check", f"{news_site.url}/private/news/", "--no-article", timeout=60)
+    result = run_cli("check", f"{news_site.url}/private/news/", "--no-article", timeout=180)
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"robots.txt disallows {news_site.url}/private/news/" in result.stdout
 
@@ -227,7 +227,7 @@ def test_listing_disallowed_by_robots_txt_is_an_error(news_site: Any) -> None:
     ("/report.pdf", "not an HTML page (application/pdf)"),
 ])
 def test_page_that_cannot_be_read_is_one_line_and_exit_3(news_site: Any, path: str, message: str) -> None:
-    result = run_cli("check", f"{news_site.url}{path}", timeout=60)
+    result = run_cli("check", f"{news_site.url}{path}", timeout=180)
     _no_traceback(result)
     assert result.returncode == 3, result.stderr
     assert result.stdout == ""
@@ -240,12 +240,12 @@ def test_decompression_is_bounded_by_download_maxsize(news_site: Any) -> None:
 
     bomb = gzip.compress(b"<html><body>" + b" " * 3_000_000 + b"</body></html>")
     news_site.pages["/bomb/"] = (200, {**HTML, "Content-Encoding": "gzip"}, bomb)
-    result = run_cli("check", f"{news_site.url}/bomb/", "-s", "DOWNLOAD_MAXSIZE=1000000", timeout=60)
+    result = run_cli("check", f"{news_site.url}/bomb/", "-s", "DOWNLOAD_MAXSIZE=1000000", timeout=180)
     _no_traceback(result)
     assert result.returncode == 3
     assert "the decoded page is over DOWNLOAD_MAXSIZE (1000000 bytes)" in result.stderr
     news_site.pages["/gzipped/"] = (200, {**HTML, "Content-Encoding": "gzip"}, gzip.compress(_listing(STORIES, None)))
-    result = run_cli("check", f"{news_site.url}/gzipped/", "--no-article", timeout=60)
+    result = run_cli("check", f"{news_site.url}/gzipped/", "--no-article", timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "teasers    4 found" in result.stdout
 
@@ -254,7 +254,7 @@ def test_unreachable_and_silent_hosts_are_one_line_and_exit_3() -> None:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]  # bound, not listening: connection refused
-        result = run_cli("check", f"http://127.0.0.1:{port}/news/", timeout=60)
+        result = run_cli("check", f"http://127.0.0.1:{port}/news/", timeout=180)
     _no_traceback(result)
     assert result.returncode == 3
     assert result.stderr.strip() == f"newsarchive check: http://127.0.0.1:{port}/news/: connection refused"
@@ -262,7 +262,7 @@ def test_unreachable_and_silent_hosts_are_one_line_and_exit_3() -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen(1)  # accepts the connection, never answers
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/news/"
-        result = run_cli("check", url, "--timeout", "1", timeout=60)
+        result = run_cli("check", url, "--timeout", "1", timeout=180)
     _no_traceback(result)
     assert result.returncode == 3
     assert result.stderr.strip() == f"newsarchive check: {url}: timed out after 1 s"
@@ -288,7 +288,7 @@ def test_bad_arguments_exit_2(args: list[str], message: str, capsys: Any, monkey
 
 
 def test_usage_errors_exit_2_from_argparse() -> None:
-    result = run_cli("check", "timesca", "--timeout", "0", "--teasers", "2", timeout=60)
+    result = run_cli("check", "timesca", "--timeout", "0", "--teasers", "2", timeout=180)
     _no_traceback(result)
     assert result.returncode == 2
     assert "--timeout: expected seconds" in result.stderr
@@ -298,7 +298,7 @@ def test_bad_site_file_exits_2_naming_the_key(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "bad"\nstart_urls = ["http://127.0.0.1:9/"]\n[listing]\nitem = "li"\n'
                    'url = "a::attr(href)"\ntittle = "a"\n')
-    result = run_cli("check", str(bad), timeout=60)
+    result = run_cli("check", str(bad), timeout=180)
     assert result.returncode == 2
     assert "listing.tittle: unknown key (did you mean 'title'?)" in result.stderr
 
@@ -307,7 +307,7 @@ def test_toml_output_loads_and_crawls(news_site: Any, tmp_path: Path, capsys: An
     from newsarchive.sitedef import load_site
 
     cwd = _empty_dir(tmp_path)
-    result = run_cli("check", f"{news_site.url}/news/", "--toml", cwd=cwd, timeout=60)
+    result = run_cli("check", f"{news_site.url}/news/", "--toml", cwd=cwd, timeout=180)
     _no_traceback(result)
     assert result.returncode == 0, result.stderr
     assert list(cwd.iterdir()) == []
@@ -339,7 +339,7 @@ def test_toml_relies_on_the_automatic_rules_when_no_selector_gives_the_next_page
                                                                                  tmp_path: Path) -> None:
     from newsarchive.sitedef import load_site
 
-    result = run_cli("check", f"{news_site.url}/numbered/", "--toml", timeout=60)
+    result = run_cli("check", f"{news_site.url}/numbered/", "--toml", timeout=180)
     assert result.returncode == 0, result.stderr
     site_file = tmp_path / "numbered.toml"
     site_file.write_text(result.stdout, encoding="utf-8")
@@ -350,7 +350,7 @@ def test_toml_relies_on_the_automatic_rules_when_no_selector_gives_the_next_page
 
 
 def test_page_without_teasers_exits_1(news_site: Any) -> None:
-    result = run_cli("check", f"{news_site.url}/empty/", timeout=60)
+    result = run_cli("check", f"{news_site.url}/empty/", timeout=180)
     _no_traceback(result)
     assert result.returncode == 1
     assert "the crawl would get nothing from this page: no teasers" in result.stdout
@@ -361,7 +361,7 @@ def test_toml_for_a_spider_keeps_its_rules(sample_site: Any, tmp_path: Path) -> 
 
     from newsarchive.sitedef import site_from_dict
 
-    result = run_cli("check", "timesca", "-a", f"base_url={sample_site.url}", "--toml", timeout=60)
+    result = run_cli("check", "timesca", "-a", f"base_url={sample_site.url}", "--toml", timeout=180)
     assert result.returncode == 0, result.stderr
     data = tomllib.loads(result.stdout)
     site = site_from_dict(data, source="stdout")
