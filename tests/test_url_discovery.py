@@ -128,6 +128,8 @@ def test_crawl_url_reads_the_advertised_feed_and_the_sitemap(static_site: Any, t
     items = read_jsonl(tmp_path / "out" / "items.jsonl")
     assert {i["url"]: i["title"] for i in items} == articles  # every article, nothing else
     assert all(i["fetch_error"] is None and i["body"] for i in items)
+    # no timezone given: the offset the page states is kept (not moved to UTC)
+    assert all(i["published"].endswith("T08:00:00+05:00") for i in items), [i["published"] for i in items]
     assert "sources:        listing: 2 page(s), 6 teaser(s); feed: 1 page(s), 8 teaser(s); " \
            "sitemap: 1 page(s), 10 teaser(s)" in result.stdout
     assert "Reading the feed(s)" in result.stderr and "/comments/feed/" not in result.stderr.split("Reading")[1][:200]
