@@ -9,10 +9,16 @@ site-definition query (CSS, or XPath after ``xpath:``) or a function of the page
 
 * JSON-LD: ``headline``, ``author`` names and ``articleBody`` of the page's
   ``Article``/``NewsArticle``/``BlogPosting``... object (what publishers declare for
-  search engines);
-* :func:`densest_paragraphs`: the paragraphs of the element whose ``<p>`` children
-  (and, at half weight, grandchildren) hold the most text, without those in navigation,
-  asides, figures, related-links or comment blocks inside it.
+  search engines); never a ``WebSite``'s or ``Organization``'s name;
+* :func:`densest_paragraphs`: the paragraphs (``<p>``, or ``<div>``s holding text, split
+  at ``<br>``) of the element holding the most paragraph text, merged with the blocks of
+  the same kind beside it (a story interrupted by ads or newsletter boxes), without
+  those in navigation, asides, figures, related-links or comment blocks inside it;
+  a marked body (``itemprop=articleBody``) or the JSON-LD ``articleBody`` wins when it
+  holds much more of the story (:func:`generic_body`);
+* authors are cleaned (:func:`clean_authors`: no e-mail addresses, URL slugs, the
+  publisher's name while a person is named), and taken from the story's own ``<article>``;
+* the language is the declared one, checked against the text (:mod:`newsarchive.language`).
 
 The publication date has its own extractor (:func:`~newsarchive.date_extraction.extract_published`).
 
@@ -37,8 +43,9 @@ import parsel
 from lxml import etree
 
 from newsarchive.date_extraction import CHROME_LABELS, first_nodes, iter_nodes
-from newsarchive.extract import first_text, squeeze, texts
+from newsarchive.extract import first_text, select, squeeze, texts
 from newsarchive.json_ld import json_ld_objects
+from newsarchive.language import choose_language
 from newsarchive.sitedef import ArticleRules
 
 logger = logging.getLogger(__name__)
@@ -53,7 +60,11 @@ query over the whole tree costs about a second per million nodes, and the generi
 fallbacks run a dozen of them.
 """
 MAX_PARAGRAPHS = 5_000
-"""``<p>`` elements scored by :func:`densest_paragraphs` (real pages: at most 167)."""
+"""``<p>`` elements and text-holding ``<div>``/``<td>``/``<section>``/``<article>`` elements
+scored by :func:`densest_paragraphs`, together (real pages: at most 167 ``<p>``)."""
+MAX_MERGE_STEPS = 50_000
+"""Child elements :func:`densest_paragraphs` looks at per page to find the blocks of a
+story split over several containers (real pages: a few hundred to a few thousand)."""
 
 
 class PageContext:
@@ -64,6 +75,15 @@ class PageContext:
         root = getattr(getattr(page, "selector", page), "root", None)
         self.root: etree._Element | None = root if isinstance(root, etree._Element) else None
         self._json_ld: list[dict[str, Any]] | None = None
+        self._story_article: etree._Element | None | bool = False
+
+    @property
+    def story_article(self) -> etree._Element | None:
+        """The ``<article>`` holding the page's first ``<h1>``, if any (looked up once)."""
+        if self._story_article is False:
+            heading = next(iter(_FIRST_H1(self.root)), None) if self.root is not None else None
+            self._story_article = next(heading.iterancestors("article"), None) if heading is not None else None
+        return self._story_article  # type: ignore[return-value]
 
     @property
     def json_ld(self) -> list[dict[str, Any]]:
@@ -78,12 +98,38 @@ Fallback = Union[str, Callable[[PageContext], list[str]]]
 
 
 def json_ld_headline(ctx: PageContext) -> list[str]:
-    """The first JSON-LD ``headline``."""
+    """The JSON-LD ``headline`` of the page's article (an ``Article``/``NewsArticle``...
+    object, else one of no type), unless it is the headline the page shows cut short.
+
+    The name or headline of a ``WebSite``, ``WebPage``, ``Organization``... is never the
+    article's. The visible headline (the ``<h1>``) wins when it starts with the JSON-LD
+    one and goes on. (A reworded JSON-LD headline is kept: on the tuning pages where
+    ``<h1>`` and ``og:title`` agree against it, the gold title was the JSON-LD one.)
+    """
+    found = None
     for obj in ctx.json_ld:
         value = obj.get("headline")
-        if isinstance(value, str) and (text := _ld_text(value)):
-            return [text]
-    return []
+        if not isinstance(value, str) or not (text := _ld_text(value)):
+            continue
+        types = _types(obj)
+        if _LD_ARTICLE_TYPE.search(types):
+            found = text
+            break
+        if not types and found is None:
+            found = text
+    if found is None:
+        return []
+    h1 = _visible_headline(ctx.page)
+    if h1 and h1 != found:
+        shortened = found.rstrip(".… ")
+        if len(shortened) >= 8 and len(h1) > len(shortened) and h1.startswith(shortened):
+            return [h1]
+    return [found]
+
+
+def _types(obj: dict[str, Any]) -> str:
+    types = obj.get("@type", "")
+    return " ".join(map(str, types)) if isinstance(types, list) else str(types)
 
 
 def json_ld_authors(ctx: PageContext) -> list[str]:
@@ -92,8 +138,7 @@ def json_ld_authors(ctx: PageContext) -> list[str]:
     Only article types count: an image's or a web page's author is not the article's.
     """
     for obj in ctx.json_ld:
-        types = obj.get("@type", "")
-        if not _LD_ARTICLE_TYPE.search(" ".join(map(str, types)) if isinstance(types, list) else str(types)):
+        if not _LD_ARTICLE_TYPE.search(_types(obj)):
             continue
         names = [_ld_text(n) for n in _names(obj.get("author"))]
         names = [n for n in names if n and not n.startswith(("http://", "https://"))]
@@ -115,33 +160,75 @@ def json_ld_article_body(ctx: PageContext) -> list[str]:
 
 # A paragraph's text counts fully for its parent and at these weights further up.
 _ANCESTOR_WEIGHTS = (1.0, 0.5)
-# Never article text, and never holding it: paragraphs inside are not scored or kept.
-_NOT_BODY = frozenset({"nav", "header", "footer", "aside", "form", "figure", "figcaption",
-                       "noscript", "template", "button", "select"})
+# Never article text, and never holding it: paragraphs inside are not scored.
+# Forms and asides are not among them: whole-page ASP.NET forms hold the story, and some
+# sites put it in an <aside>; inside the winning block both still count as furniture.
+_NEVER_BODY = frozenset({"nav", "header", "footer", "figure", "figcaption", "noscript", "template",
+                         "button", "select", "script", "style"})
+_NOT_BODY = _NEVER_BODY | {"aside", "form"}
 _BODY_PARTS = ("p", "h2", "h3")
+# Elements scored as paragraphs besides <p>: those holding loose text (<br>-separated
+# paragraphs, or one <div> per paragraph).
+_LOOSE_HOLDERS = ("div", "td", "section", "article")
+# What runs inside a line of text; any other element ends the line (and is no part of it).
+_INLINE_TAGS = frozenset({"a", "span", "b", "i", "em", "strong", "u", "small", "big", "font", "sup", "sub",
+                          "abbr", "cite", "q", "mark", "time", "code", "s", "strike", "del", "ins", "label",
+                          "tt", "var", "dfn", "kbd", "bdi", "bdo", "wbr", "nobr"})
+_MIN_LOOSE_TEXT = 25  # characters of loose text that make a <div> a paragraph
+# class/id words of what is next to a story and can hold more text than a short one:
+# never the winning block, nor a block merged into it
+_NOT_STORY = re.compile(
+    r"(?<![a-z])(?:comments?|comment-?list|disqus|cookies?|consent|gdpr|newsletter|subscribe"
+    r"|related|recommend\w*|pull-?quote|quote-?box|promo|popup|modal|most-?read|trending|outbrain|taboola)"
+    r"(?![a-z])",
+    re.I,
+)
+# A block in an <aside> or <form> wins only with this many times more text than one outside
+# (a sidebar of live updates, a comment form); a page all inside one is unaffected.
+_ASIDE = frozenset({"aside", "form"})
+_ASIDE_WEIGHT = 1 / 3
+_MAX_CANDIDATES = 5  # best-scored blocks tried in turn when one holds nothing but furniture
+_MERGE_LEVELS = 4  # how far up from the winning block sibling blocks of the same kind are looked for
+_MERGE_MIN_SHARE = 0.1  # a merged block's score, at least this share of the winner's
 
 
 def densest_paragraphs(ctx: PageContext) -> list[str]:
-    """Paragraphs and subheadings of the element holding the most paragraph text.
+    """Paragraphs and subheadings of the block holding the most paragraph text, with the
+    blocks of the same kind beside it (a story split by ads, image or newsletter boxes).
 
-    Each ``<p>`` outside navigation, headers, footers, asides, forms and figures adds its
-    text length to its parent and half of it to its grandparent; the best-scored element
-    wins (the first one on a tie). Its ``<p>``, ``<h2>`` and ``<h3>`` are kept in document
-    order, except those inside a part of it that is page furniture (same tags, or a
-    class/id naming a menu, sidebar, related links, comments, newsletter...). The first
+    A paragraph is a ``<p>``, or a ``<div>``/``<td>`` holding text of its own (one
+    paragraph per ``<div>``, or paragraphs separated by ``<br>``). Each one outside
+    navigation, headers, footers and figures adds its text length to its parent and half
+    of it to its grandparent (a ``<br>``-separated one: to itself and half to its parent);
+    the best-scored element wins (the first one on a tie), unless it or an ancestor is a
+    comments, cookie-banner, newsletter, related-links or quote box. Blocks with the same
+    tag and class path from a common ancestor up to :data:`_MERGE_LEVELS` levels up are
+    merged in, in document order. Their paragraphs, ``<h2>`` and ``<h3>`` are kept, except
+    those inside a part that is page furniture (asides, forms, same tags, or a class/id
+    naming a menu, sidebar, related links, comments, newsletter...). The first
     :data:`MAX_PARAGRAPHS` paragraphs of the page are scored.
     """
     if ctx.root is None:
         return []
     scores: dict[etree._Element, float] = {}
-    not_body: dict[etree._Element, bool] = {}
-    for p in islice(iter_nodes(ctx.root, ("p",)), MAX_PARAGRAPHS):
-        if _inside(p, None, not_body, furniture=False):
-            continue
-        length = len(_text(p))
+    loose: dict[etree._Element, list[str]] = {}
+    never: dict[etree._Element, bool] = {}
+    for node in islice(iter_nodes(ctx.root, ("p",) + _LOOSE_HOLDERS), MAX_PARAGRAPHS):
+        if node.tag == "p":
+            if _inside(node, None, never, furniture=False, tags=_NEVER_BODY):
+                continue
+            length = len(_text(node))
+            holder = node.getparent()
+        else:
+            lines = _loose_lines(node)
+            if not lines or _inside(node, None, never, furniture=False, tags=_NEVER_BODY):
+                continue
+            loose[node] = lines
+            length = sum(map(len, lines))
+            # <br>-separated paragraphs: the holder is the story's block itself
+            holder = node if len(lines) > 1 else node.getparent()
         if not length:
             continue
-        holder = p.getparent()
         for weight in _ANCESTOR_WEIGHTS:
             if holder is None:
                 break
@@ -149,11 +236,165 @@ def densest_paragraphs(ctx: PageContext) -> list[str]:
             holder = holder.getparent()
     if not scores:
         return []
-    best = max(scores, key=scores.__getitem__)
-    found = []
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)  # stable: the first on a tie
+    not_story: dict[etree._Element, bool] = {}
+    # each of the best-scored blocks with the blocks of its kind beside it; the most text wins
+    merged = []
+    aside: dict[etree._Element, bool] = {}
+    budget = [MAX_MERGE_STEPS]
+    for rank, best in enumerate(islice((c for c in ranked if not _not_story(c, not_story)), _MAX_CANDIDATES)):
+        blocks = _same_kind_blocks(best, scores, not_story, budget)
+        total = sum(scores[b] for b in blocks)
+        if _inside(best, None, aside, furniture=False, tags=_ASIDE):
+            total *= _ASIDE_WEIGHT
+        merged.append((-total, rank, blocks))
+    for _, _, blocks in sorted(merged, key=lambda m: m[:2]):
+        found: list[str] = []
+        for block in blocks:
+            found.extend(_parts(block, loose))
+        if found:
+            return found
+    return []
+
+
+def _loose_lines(element: etree._Element) -> list[str]:
+    """The lines of text an element holds itself (its text and inline children's, split at
+    ``<br>`` and at other elements), when they make a paragraph; ``[]`` otherwise.
+
+    Runs on every ``<div>`` of a page: the raw pieces are measured before anything is
+    squeezed, and most elements (only blocks inside, or a link or two) stop there.
+    """
+    segments: list[list[str]] = [[]]
+    linked = size = 0
+    if element.text and not element.text.isspace():
+        segments[-1].append(element.text)
+        size += len(element.text)
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):  # a comment: its tail is still text
+            pass
+        elif tag == "br" or tag not in _INLINE_TAGS:
+            if segments[-1]:
+                segments.append([])
+        else:
+            text = _inline_text(child)
+            if text and not text.isspace():
+                segments[-1].append(text)
+                size += len(text)
+                if tag == "a":
+                    linked += len(text)
+        tail = child.tail
+        if tail and not tail.isspace():
+            segments[-1].append(tail)
+            size += len(tail)
+    if size < _MIN_LOOSE_TEXT or linked * 2 > size:
+        return []
+    lines = [line for line in (squeeze(" ".join(pieces)) for pieces in segments if pieces) if line]
+    total = sum(map(len, lines))
+    if total < _MIN_LOOSE_TEXT or linked * 2 > total:
+        return []
+    if sum(ch.isdigit() for line in lines for ch in line) * 5 > total:  # figures (a market table), not prose
+        return []
+    return lines
+
+
+_MAX_INLINE_NODES = 64  # nodes of one inline element read for a loose line
+
+
+def _inline_text(element: etree._Element) -> str:
+    """The text of an inline element, from its first :data:`_MAX_INLINE_NODES` nodes: every
+    ``<div>`` reads its inline children, so an unbounded read would cost quadratic time on
+    ``<div><span><div><span>...`` nested thousands deep."""
+    if not len(element):
+        return element.text or ""
+    pieces: list[str] = []
+    walker = etree.iterwalk(element, events=("start", "end"))
+    for count, (event, node) in enumerate(walker):
+        if count >= 2 * _MAX_INLINE_NODES:
+            break
+        if event == "start":
+            if node.tag in _NO_TEXT or not isinstance(node.tag, str):
+                walker.skip_subtree()
+                continue
+            if node.text:
+                pieces.append(node.text)
+        elif node is not element and node.tail:
+            pieces.append(node.tail)
+    return " ".join(pieces)
+
+
+def _not_story(element: etree._Element, memo: dict[etree._Element, bool]) -> bool:
+    """Whether ``element`` or an ancestor (below ``<body>``) is a comments, cookie,
+    newsletter, related-links or quote box (memoised per node)."""
+    path: list[etree._Element] = []
+    node: etree._Element | None = element
+    found = False
+    while node is not None and node.tag not in ("body", "html"):
+        known = memo.get(node)
+        if known is not None:
+            found = known
+            break
+        path.append(node)
+        labels = f"{node.get('class') or ''} {node.get('id') or ''}"[:500]
+        if labels.strip() and _NOT_STORY.search(labels):
+            found = True
+            break
+        node = node.getparent()
+    for seen in path:
+        memo[seen] = found
+    return found
+
+
+def _same_kind(a: etree._Element, b: etree._Element) -> bool:
+    """Same tag, and the same class (or class words in common, or no class for either)."""
+    if a.tag != b.tag:
+        return False
+    ca, cb = (a.get("class") or "").split(), (b.get("class") or "").split()
+    return ca == cb or bool(set(ca) & set(cb))
+
+
+def _same_kind_blocks(best: etree._Element, scores: dict[etree._Element, float],
+                      not_story: dict[etree._Element, bool], budget: list[int]) -> list[etree._Element]:
+    """``best`` and the scored blocks reached from an ancestor of it by the same tag and
+    class path, in document order: the widest such set found up to :data:`_MERGE_LEVELS`
+    levels up (none past ``<body>``). Each child looked at costs one of ``budget[0]``
+    (shared by the page's candidates); when it runs out, the blocks found so far stay."""
+    chosen = [best]
+    path = [best]
+    ancestor = best.getparent()
+    floor = scores[best] * _MERGE_MIN_SHARE
+    for _ in range(_MERGE_LEVELS):
+        if ancestor is None or ancestor.tag in ("body", "html"):
+            break
+        level = [ancestor]
+        for step in reversed(path):
+            budget[0] -= sum(len(node) for node in level)
+            if budget[0] < 0:
+                return chosen
+            level = [child for node in level for child in node
+                     if isinstance(child.tag, str) and _same_kind(child, step)]
+            if len(level) > 200:  # a grid of teasers, not a story's blocks
+                level = []
+                break
+        blocks = [b for b in level if scores.get(b, 0.0) >= floor and not _not_story(b, not_story)]
+        if best in blocks and len(blocks) > len(chosen):
+            chosen = blocks
+        path.append(ancestor)
+        ancestor = ancestor.getparent()
+    return chosen
+
+
+def _parts(block: etree._Element, loose: dict[etree._Element, list[str]]) -> list[str]:
+    """The paragraphs and subheadings of ``block`` outside its furniture, in document order."""
+    found: list[str] = []
     furniture: dict[etree._Element, bool] = {}
-    for part in iter_nodes(best, _BODY_PARTS):
-        if _inside(part, best, furniture, furniture=True):
+    for part in iter_nodes(block, _BODY_PARTS + _LOOSE_HOLDERS):
+        if part.tag in _LOOSE_HOLDERS:
+            lines = loose.get(part)
+            if lines and not _inside(part, block, furniture, furniture=True):
+                found.extend(lines)
+            continue
+        if _inside(part, block, furniture, furniture=True):
             continue
         text = _text(part)
         if text:
@@ -162,12 +403,52 @@ def densest_paragraphs(ctx: PageContext) -> list[str]:
 
 
 # Generic fallbacks when a site definition leaves an article selector unset.
+def _heading_text(element: etree._Element) -> str:
+    """A heading's text as shown: its text nodes joined as they are (``<span>Breakpoint</span>:
+    Hilfe`` is ``Breakpoint: Hilfe``), a space for each ``<br>``."""
+    pieces: list[str] = []
+    walker = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        if event == "start":
+            if node is not element and node.tag in _NO_TEXT:
+                walker.skip_subtree()
+                continue
+            if node.tag == "br":
+                pieces.append(" ")
+            if node.text and isinstance(node.tag, str):
+                pieces.append(node.text)
+        elif node is not element and node.tail:
+            pieces.append(node.tail)
+    return squeeze("".join(pieces))
+
+
+_FIRST_H1 = etree.XPath("(//article//h1)[position() <= 5] | (//h1)[position() <= 5]")
+
+
+def _visible_headline(page: Any) -> str | None:
+    """The text of the first non-empty ``<article>`` ``<h1>``, else of the first ``<h1>``."""
+    root = getattr(getattr(page, "selector", page), "root", None)
+    if not isinstance(root, etree._Element):
+        return None
+    in_article = [h for h in _FIRST_H1(root) if any(a.tag == "article" for a in h.iterancestors())]
+    for heading in in_article + [h for h in _FIRST_H1(root) if h not in in_article]:
+        text = _heading_text(heading)
+        if text:
+            return text
+    return None
+
+
+def visible_headline(ctx: PageContext) -> list[str]:
+    """:func:`_visible_headline` as a fallback."""
+    text = _visible_headline(ctx.page)
+    return [text] if text else []
+
+
 FALLBACK_TITLE: tuple[Fallback, ...] = (
     "h1.entry-title",
     json_ld_headline,
     "xpath://meta[@property='og:title']/@content",
-    "article h1",
-    "h1",
+    visible_headline,  # <article> <h1>, else the first <h1>
 )
 FALLBACK_BODY: tuple[Fallback, ...] = (
     "[itemprop=articleBody] p",
@@ -175,11 +456,98 @@ FALLBACK_BODY: tuple[Fallback, ...] = (
     densest_paragraphs,
     json_ld_article_body,
 )
+# generic_body: a marked body gives way to the densest block, and either to the JSON-LD
+# articleBody, when the other holds this many times more text (of the same story).
+_MORE_TEXT = 1.5
+
+
+def generic_body(ctx: PageContext) -> list[str]:
+    """The body by :data:`FALLBACK_BODY`, where a later fallback finds much more of the story.
+
+    The body a page marks (``itemprop=articleBody``, WordPress's ``.entry-content``) is
+    taken, unless the densest block holds :data:`_MORE_TEXT` times more text: marked
+    paragraphs miss those that are ``<div>``s, or the rest of a story split into blocks.
+    The JSON-LD ``articleBody`` replaces what the page shows when it is that much longer
+    and holds most of its words (the same story, complete where the page is cut).
+    """
+    marked = _first_nonempty(ctx, tuple(f for f in FALLBACK_BODY if isinstance(f, str)))
+    body = marked
+    dense = densest_paragraphs(ctx)
+    if _length(dense) > _MORE_TEXT * _length(marked):
+        body = dense
+    ld = json_ld_article_body(ctx)
+    if ld and (not body or (_length(ld) > _MORE_TEXT * _length(body) and _same_story(body, ld))):
+        return ld
+    return body
+
+
+def _length(paragraphs: list[str]) -> int:
+    return sum(map(len, paragraphs))
+
+
+def _same_story(shown: list[str], declared: list[str]) -> bool:
+    """Whether most words of ``shown`` are in ``declared``."""
+    words = {w for line in shown for w in line.lower().split()}
+    if not words:
+        return True
+    declared_words = {w for line in declared for w in line.lower().split()}
+    return len(words & declared_words) * 2 >= len(words)
+
+
+def _in_story(query: str) -> Callable[[PageContext], list[str]]:
+    """``query``'s matches outside related-links, comments, teaser lists... and, when
+    some lie in the ``<article>`` holding the page's ``<h1>``, only those: author markup
+    of the other teasers on the page is not this article's."""
+    def matches(ctx: PageContext) -> list[str]:
+        if ctx.root is None:
+            return []
+        sel = getattr(ctx.page, "selector", ctx.page)
+        nodes = [m.root for m in islice(select(sel, query), 200) if isinstance(m.root, etree._Element)]
+        memo: dict[etree._Element, bool] = {}
+        nodes = [n for n in nodes if not _not_story(n, memo)]
+        holder = ctx.story_article
+        if holder is not None:
+            inside = [n for n in nodes if any(a is holder for a in n.iterancestors("article"))]
+            nodes = inside or [n for n in nodes if not any(True for _ in n.iterancestors("article", "li"))] or nodes
+        return [t for t in (squeeze(" ".join(_VISIBLE(n))) for n in nodes) if t]
+    matches.__name__ = f"in_story({query!r})"
+    return matches
+
+
+_VISIBLE = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]", smart_strings=False)
+_BYLINE_HOLDER = etree.XPath(
+    "(//*[@class][contains(@class, 'byline') or contains(@class, 'author') or contains(@class, 'Byline')"
+    " or contains(@class, 'Author')])[position() <= 40]"
+)
+_BY = re.compile(r"^(?:by|par|von|por|door|av|di|da|od|от|автор)\s*:?\s+(\S.*)$", re.I | re.S)
+
+
+def visible_byline(ctx: PageContext) -> list[str]:
+    """Names of a byline only in the page's text: ``By Jane Doe`` in a short element whose
+    class names a byline or author (outside related links, comments...)."""
+    if ctx.root is None:
+        return []
+    memo: dict[etree._Element, bool] = {}
+    for node in _BYLINE_HOLDER(ctx.root):
+        if _not_story(node, memo) or _inside(node, None, {}, furniture=False, tags=_NEVER_BODY):
+            continue
+        text = _text(node)
+        if not text or len(text) > 120:
+            continue
+        match = _BY.match(text)
+        if match:
+            names = _split_names(match.group(1))
+            if names:
+                return names
+    return []
+
+
 FALLBACK_AUTHORS: tuple[Fallback, ...] = (
     json_ld_authors,
-    "[itemprop=author] [itemprop=name]",
-    "[rel=author]",
-    ".byline a",
+    _in_story("[itemprop=author] [itemprop=name]"),
+    _in_story("[rel=author]"),
+    _in_story(".byline a"),
+    visible_byline,
     "xpath://meta[@name='author']/@content",
 )
 FALLBACK_TAGS: tuple[Fallback, ...] = ("a[rel~=tag]",)
@@ -194,7 +562,9 @@ class ArticleFields:
     authors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     section: str | None = None
-    language: str | None = None
+    language: str | None = None  # declared (<html lang>), else detected; the text's when it contradicts it
+    language_declared: str | None = None  # the page's <html lang>, primary subtag
+    language_detected: str | None = None  # what the body text is in (newsarchive.language), if sure
     truncated: bool = False  # the page had more than MAX_PAGE_NODES nodes: read its first ones
     fallbacks: tuple[str, ...] = ()  # fields whose site selector found nothing: the generic rules' instead
 
@@ -224,21 +594,120 @@ def extract_article_fields(page: Any, rules: ArticleRules | None = None) -> Arti
             fallbacks.append("title")
     body = texts(page, rules.body) if rules.body else []
     if not body:
-        body = _first_nonempty(ctx, FALLBACK_BODY)
+        body = generic_body(ctx)
         if rules.body and body:
             fallbacks.append("body")
-    authors = texts(page, rules.authors) if rules.authors else _first_nonempty(ctx, FALLBACK_AUTHORS)
+    authors = texts(page, rules.authors) if rules.authors else generic_authors(ctx)
     tags = texts(page, rules.tags) if rules.tags else _first_nonempty(ctx, FALLBACK_TAGS)
+    declared = page_language(page)
+    language, detected = choose_language(declared, body)
+    if language != declared and declared:
+        logger.info("Article %s declares language %r, its text is in %r",
+                    getattr(page, "url", None) or "a page", declared, detected)
     return ArticleFields(
         title=title,
         body=body,
         authors=_unique([_strip_by(a) for a in authors]),
         tags=_unique(tags),
         section=first_text(page, rules.section),
-        language=page_language(page),
+        language=language,
+        language_declared=declared,
+        language_detected=detected,
         truncated=truncated,
         fallbacks=tuple(fallbacks),
     )
+
+
+def generic_authors(ctx: PageContext) -> list[str]:
+    """Authors by :data:`FALLBACK_AUTHORS`, each fallback's names cleaned (see
+    :func:`clean_authors`): the first that leaves a person's name wins. The publisher's
+    own name is the author only when no fallback names anyone else (pages credited to the
+    newsroom)."""
+    publisher = _publisher_names(ctx)
+    newsroom: list[str] = []
+    for fallback in FALLBACK_AUTHORS:
+        found = texts(ctx.page, fallback) if isinstance(fallback, str) else fallback(ctx)
+        names = clean_authors(found, publisher)
+        if names:
+            return names
+        newsroom = newsroom or clean_authors(found)
+    return newsroom
+
+
+_NOT_A_NAME = frozenset({
+    "comments", "comment", "share", "follow", "subscribe", "more", "read more", "menu", "login",
+    "log in", "sign in", "home", "news", "admin", "administrator", "editor", "author", "authors",
+    "staff", "unknown", "anonymous", "redaktion", "rédaction", "redacción", "redazione", "redactie",
+})
+_NAME_PREFIX = re.compile(r"^(?:(?:written|posted|reported)\s+by|by|par|von|por|door|av|di|od|от|автор|autor|author"
+                          r"|autore|auteur|text|texto)\s*:?\s+", re.I)
+_EMAIL = re.compile(r"\S+@\S+")
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
+_INITIALS = re.compile(r"\s*\((?:[^()\s]{1,6})\)$")  # "Elena Oberholzer (obe)"
+_AND = re.compile(r"\s+(?:and|und|og|och|en|et|y|e|i|ve|és|a|и|та)\s+|\s*&\s*|\s*,\s*")
+
+
+def clean_authors(names: list[str], publisher: set[str] | None = None) -> list[str]:
+    """Person names out of what author markup gives: without ``By``/``Autor`` prefixes,
+    e-mail addresses, URLs, URL slugs, codes in brackets and words that are no names
+    (``comments``), split at ``and``/commas when every part looks like a name, without
+    the publisher's name (``publisher``: squeezed lower-case alphanumerics)."""
+    out: list[str] = []
+    for raw in names:
+        for name in _split_names(raw):
+            key = _squeezed(name)
+            if publisher and key in publisher:
+                continue
+            out.append(name)
+    return _unique(out)
+
+
+def _split_names(raw: str) -> list[str]:
+    """One author string cleaned, split into names when each part is a name (one to five words)."""
+    text = _NAME_PREFIX.sub("", squeeze(raw)).strip(" ,;|·-–—")
+    text = _EMAIL.sub("", text).replace("()", "").replace("<>", "").strip(" ,;|<>[]")
+    if not text or "://" in text or text.startswith("www.") or _SLUG.match(text):
+        return []
+    parts = [p.strip() for p in _AND.split(text)]
+    if len(parts) > 1 and all(_looks_like_name(p) for p in parts):
+        candidates = parts
+    elif len(parts) > 1 and len(text) > 40 and _looks_like_name(parts[0]) and len(parts[0].split()) > 1:
+        candidates = parts[:1]  # "Jane Doe, professor of law at ...": the name, not the title
+    else:
+        candidates = [text]
+    found = []
+    for name in candidates:
+        name = _INITIALS.sub("", _NAME_PREFIX.sub("", name)).strip(" ,;")
+        if not name or name.lower() in _NOT_A_NAME or len(name) > 80 or not any(c.isalpha() for c in name):
+            continue
+        found.append(name)
+    return found
+
+
+def _looks_like_name(part: str) -> bool:
+    return bool(part) and 1 <= len(part.split()) <= 4 and part[0].isupper()
+
+
+def _squeezed(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _publisher_names(ctx: PageContext) -> set[str]:
+    """What names the publisher, squeezed: ``og:site_name``, the JSON-LD publisher or
+    ``Organization``/``WebSite`` names, the host (``lesothotimes.com``, ``lesothotimes``)."""
+    found = []
+    site = first_text(ctx.page, "xpath://meta[@property='og:site_name']/@content")
+    if site:
+        found.append(site)
+    for obj in ctx.json_ld[:50]:
+        publisher = obj.get("publisher")
+        found.extend(_names(publisher))
+        if re.search(r"Organization|WebSite|NewsMediaOrganization", _types(obj)) and isinstance(obj.get("name"), str):
+            found.append(obj["name"])
+    host = (urlsplit(getattr(ctx.page, "url", None) or "").hostname or "").removeprefix("www.")
+    if host:
+        found += [host, host.split(".")[0]]
+    return {key for key in map(_squeezed, found) if len(key) >= 3}
 
 
 def _first_nodes_of(page: Any) -> tuple[Any, bool]:
@@ -368,7 +837,7 @@ def _unescape(value: str) -> str:
 
 
 def _inside(element: etree._Element, stop: etree._Element | None, memo: dict[etree._Element, bool],
-            *, furniture: bool) -> bool:
+            *, furniture: bool, tags: frozenset[str] = _NOT_BODY) -> bool:
     """Whether ``element`` or an ancestor below ``stop`` is never body (or page furniture).
 
     ``memo`` (one per ``stop`` and ``furniture``) remembers the answer for every node on
@@ -386,12 +855,12 @@ def _inside(element: etree._Element, stop: etree._Element | None, memo: dict[etr
         path.append(node)
         tag = node.tag
         if isinstance(tag, str):
-            if tag in _NOT_BODY:
+            if tag in tags:
                 found = True
                 break
             if furniture:
                 labels = f"{node.get('class') or ''} {node.get('id') or ''}".strip()
-                if labels and CHROME_LABELS.search(labels):
+                if labels and (CHROME_LABELS.search(labels) or _NOT_STORY.search(labels)):
                     found = True
                     break
         node = node.getparent()

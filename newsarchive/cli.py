@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "wacz": "wacz",
     "list": "list_spiders",
     "check": "check",
+    "report": "report",
 }
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the outside programs the test suite uses, where this machine lets us:
 #   wget   builds a WARC with `wget --warc-file` for the replay tests (OS package)
+#   chromium  opens `newsarchive report` pages headless in the report test (OS package)
 #   pywb   replays our WARCs in the archive test (own virtualenv: it pins old libraries)
 #   wacz   py-wacz's `wacz validate` checks our WACZ files (own virtualenv)
 # Tests that need one of these skip locally when it is missing, and fail in CI (CI=true).
@@ -8,6 +9,8 @@ set -u
 cd "$(dirname "$0")/../.."
 need=()
 command -v wget >/dev/null 2>&1 || need+=(wget)
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+  || command -v google-chrome >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing: ${need[*]}"
