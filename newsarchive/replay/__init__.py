@@ -1,5 +1,9 @@
 """Offline replay of WARC/WACZ archives into Scrapy spiders (see ``handler``)."""
 
+import sys
+import types
+from typing import Any
+
 from newsarchive.provenance import WARC_META
 from newsarchive.replay.addon import ReplayAddon
 from newsarchive.replay.handler import (
@@ -28,3 +32,17 @@ __all__ = [
     "replayed_at",
     "request_key",
 ]
+
+
+class _CallablePackage(types.ModuleType):
+    """This package is also ``newsarchive.replay(...)``, the function (see
+    :func:`newsarchive.runner.replay`): importing any ``newsarchive.replay.*`` module sets
+    the package as the ``newsarchive.replay`` attribute, so the package must answer the call."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from newsarchive.runner import replay
+
+        return replay(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallablePackage
