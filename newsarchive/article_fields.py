@@ -326,17 +326,30 @@ def _inline_text(element: etree._Element) -> str:
 def _not_story(element: etree._Element, memo: dict[etree._Element, bool]) -> bool:
     """Whether ``element`` or an ancestor (below ``<body>``) is a comments, cookie,
     newsletter, related-links or quote box (memoised per node)."""
+    return _any_ancestor(element, None, memo, _is_not_story_box)
+
+
+def _is_not_story_box(node: etree._Element) -> bool:
+    labels = f"{node.get('class') or ''} {node.get('id') or ''}"[:500]
+    return bool(labels.strip() and _NOT_STORY.search(labels))
+
+
+def _any_ancestor(element: etree._Element, stop: etree._Element | None, memo: dict[etree._Element, bool],
+                  test: Callable[[etree._Element], bool]) -> bool:
+    """Whether ``test`` holds for ``element`` or an ancestor below ``stop`` (``None``: below
+    ``<body>``). ``memo`` (one per question) remembers the answer for every node on the way
+    up, so that asking for each paragraph of a page nested 2,000 deep costs one walk over
+    its ancestors in all, not one per paragraph."""
     path: list[etree._Element] = []
     node: etree._Element | None = element
     found = False
-    while node is not None and node.tag not in ("body", "html"):
+    while node is not None and node is not stop and (stop is not None or node.tag not in ("body", "html")):
         known = memo.get(node)
         if known is not None:
             found = known
             break
         path.append(node)
-        labels = f"{node.get('class') or ''} {node.get('id') or ''}"[:500]
-        if labels.strip() and _NOT_STORY.search(labels):
+        if test(node):
             found = True
             break
         node = node.getparent()
@@ -838,35 +851,21 @@ def _unescape(value: str) -> str:
 
 def _inside(element: etree._Element, stop: etree._Element | None, memo: dict[etree._Element, bool],
             *, furniture: bool, tags: frozenset[str] = _NOT_BODY) -> bool:
-    """Whether ``element`` or an ancestor below ``stop`` is never body (or page furniture).
+    """Whether ``element`` or an ancestor below ``stop`` is never body (or page furniture);
+    ``memo`` is one per ``stop``, ``furniture`` and ``tags`` (see :func:`_any_ancestor`)."""
 
-    ``memo`` (one per ``stop`` and ``furniture``) remembers the answer for every node on
-    the way up, so that asking for each paragraph of a page nested 2,000 deep costs one
-    walk over its ancestors in all, not one per paragraph.
-    """
-    path: list[etree._Element] = []
-    node: etree._Element | None = element
-    found = False
-    while node is not None and node is not stop:
-        known = memo.get(node)
-        if known is not None:
-            found = known
-            break
-        path.append(node)
+    def never_body(node: etree._Element) -> bool:
         tag = node.tag
-        if isinstance(tag, str):
-            if tag in tags:
-                found = True
-                break
-            if furniture:
-                labels = f"{node.get('class') or ''} {node.get('id') or ''}".strip()
-                if labels and (CHROME_LABELS.search(labels) or _NOT_STORY.search(labels)):
-                    found = True
-                    break
-        node = node.getparent()
-    for seen in path:
-        memo[seen] = found
-    return found
+        if not isinstance(tag, str):
+            return False
+        if tag in tags:
+            return True
+        if furniture:
+            labels = f"{node.get('class') or ''} {node.get('id') or ''}".strip()
+            return bool(labels and (CHROME_LABELS.search(labels) or _NOT_STORY.search(labels)))
+        return False
+
+    return _any_ancestor(element, stop, memo, never_body)
 
 
 _NO_TEXT = frozenset({"script", "style", "noscript", "template"})
