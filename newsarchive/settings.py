@@ -7,8 +7,8 @@ Every ``NEWSARCHIVE_*`` setting is documented in the README; override any of the
 BOT_NAME = "newsarchive"
 
 # The top-level ``spiders/`` package holds one small module per site.
-SPIDER_MODULES = ["spiders"]
-NEWSPIDER_MODULE = "spiders"
+SPIDER_MODULES = ["newsarchive.spiders"]  # the repository's spiders/, installed under newsarchive
+NEWSPIDER_MODULE = "newsarchive.spiders"
 
 USER_AGENT = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"
 ROBOTSTXT_OBEY = True

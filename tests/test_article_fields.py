@@ -11,7 +11,7 @@ from scrapy.http import HtmlResponse
 
 from newsarchive.article_fields import extract_article_fields
 from newsarchive.sitedef import ArticleRules
-from spiders.listing import SiteFileSpider
+from newsarchive.spiders.listing import SiteFileSpider
 
 from conftest import load_bench, require
 

@@ -365,7 +365,7 @@ def test_toml_for_a_spider_keeps_its_rules(sample_site: Any, tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     data = tomllib.loads(result.stdout)
     site = site_from_dict(data, source="stdout")
-    from spiders.timesca import SITE
+    from newsarchive.spiders.timesca import SITE
 
     assert site.listing == SITE.listing
     assert site.article == SITE.article

@@ -8,8 +8,8 @@ import pytest
 import pytest_twisted
 
 from newsarchive.sample_site.content import EDGE, TEASER_WORDS
-from spiders.listing import SiteFileSpider
-from spiders.timesca import TimescaSpider
+from newsarchive.spiders.listing import SiteFileSpider
+from newsarchive.spiders.timesca import TimescaSpider
 
 SITES = Path(__file__).parent / "sites"
 

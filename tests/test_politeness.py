@@ -12,7 +12,7 @@ from scrapy.crawler import CrawlerRunner
 
 from newsarchive.crawl_job import crawl_settings
 from newsarchive.politeness import MAX_DELAY_STAT, AutoThrottle, is_loopback
-from spiders.timesca import TimescaSpider
+from newsarchive.spiders.timesca import TimescaSpider
 
 
 @pytest.mark.parametrize("host, expected", [

@@ -130,7 +130,7 @@ def test_a_definition_in_python_is_checked_too() -> None:
 
     with pytest.raises(SiteDefinitionError, match="start_urls: needs at least one URL"):
         SiteDefinition(name="nothing")
-    from spiders.listing import SiteFileSpider
+    from newsarchive.spiders.listing import SiteFileSpider
 
     class NoRules(SiteFileSpider):
         site = SiteDefinition(name="x", start_urls=("https://a.org/",))

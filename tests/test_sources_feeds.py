@@ -12,7 +12,7 @@ from conftest import run_cli
 
 from newsarchive.sample_site import EDGE, SampleSite
 from newsarchive.sample_site.syndication import EXCERPT_WORDS
-from spiders.listing import SiteFileSpider
+from newsarchive.spiders.listing import SiteFileSpider
 
 XML = {"Content-Type": "application/rss+xml; charset=UTF-8"}
 HTML = {"Content-Type": "text/html; charset=utf-8"}

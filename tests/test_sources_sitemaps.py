@@ -20,7 +20,7 @@ from conftest import run_cli
 
 from newsarchive.sample_site import EDGE, SampleSite
 from newsarchive.sample_site.syndication import FeedRenderer
-from spiders.listing import SiteFileSpider
+from newsarchive.spiders.listing import SiteFileSpider
 
 XML = {"Content-Type": "application/xml; charset=UTF-8"}
 GZIP = {"Content-Type": "application/x-gzip"}
