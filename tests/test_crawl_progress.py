@@ -22,6 +22,9 @@ def test_a_crawl_in_a_pipe_logs_progress_lines(tmp_path: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if "progress: " in line]
     assert lines and " pages (" in lines[-1] and " items" in lines[-1], result.stderr[-2000:]
     assert "\r" not in result.stderr and "Crawled 0 pages" not in result.stderr
+    # Scrapy's start-up listings are left out below DEBUG: the warnings stand out
+    assert "Enabled item pipelines" not in result.stderr and "Overridden settings" not in result.stderr
+    assert "Spider opened" in result.stderr
 
 
 def test_a_crawl_on_a_terminal_keeps_one_live_line(tmp_path: Path) -> None:

@@ -40,6 +40,26 @@ def crawl_or_report(
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
+#: Scrapy loggers whose INFO lines list what every crawl enables and overrides (some
+#: sixty lines before the first page): kept for --log-level DEBUG only.
+STARTUP_LOGGERS = ("scrapy.utils.log", "scrapy.middleware", "scrapy.addons", "scrapy.crawler",
+                   "scrapy.extensions.telnet")
+
+
+def quiet_startup(level: str | None) -> None:
+    """Below DEBUG, leave out Scrapy's start-up listings so that warnings stand out (the
+    command's own process only). A filter on those loggers, not a level: Scrapy's logging
+    set-up resets the levels of existing ``scrapy.*`` loggers, and keeps their filters."""
+    import logging
+
+    if (level or "INFO").upper() != "DEBUG":
+        for name in STARTUP_LOGGERS:
+            logging.getLogger(name).addFilter(_warnings_only)
+
+
+def _warnings_only(record: object) -> bool:
+    return getattr(record, "levelno", 0) >= 30  # logging.WARNING
+
 
 def log_level(value: str) -> str:
     """``--log-level`` values, case-insensitive, refused with a hint when unknown."""

@@ -9,7 +9,7 @@ import tempfile
 
 from pathlib import Path
 
-from newsarchive.commands import checked_settings, crawl_or_report, log_level
+from newsarchive.commands import checked_settings, crawl_or_report, log_level, quiet_startup
 from newsarchive.crawl_job import ITEMS_FILE, WARC_SUBDIR, parse_pairs, resolve_spider, summary_lines
 from newsarchive.sitedef import SiteDefinitionError
 
@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"newsarchive crawl: {problem}", file=sys.stderr)
         return 2
+    quiet_startup(settings.get("LOG_LEVEL"))
     result, status = crawl_or_report("newsarchive crawl", args.spider, args.out, spider_args, settings)
     if result is None:
         return status

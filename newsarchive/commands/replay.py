@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from newsarchive.commands import checked_settings, log_level
+from newsarchive.commands import checked_settings, log_level, quiet_startup
 from newsarchive.crawl_job import parse_pairs
 from newsarchive.outcome import EXIT_NOTHING, EXIT_USAGE
 from newsarchive.replay.job import NothingToReplay, ReplayOutcome, ReplayUsageError, replay_job, replay_settings
@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.log_level:
         settings["LOG_LEVEL"] = args.log_level
+    quiet_startup(settings.get("LOG_LEVEL"))
     try:
         outcome = replay_job(args.spider, args.paths, args.output, run=run_number, at=at,
                              spider_args=spider_args, settings=settings)
