@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsarchive.warc.healing import heal_index
 from newsarchive.warc.index import INDEX_NAME, cdxj_line, cdxj_lines, merge_into_index
+from newsarchive.warc.line_spool import DEFAULT_BUFFER, SortedLineSpool
 from newsarchive.warc.redaction import DEFAULT_REDACTED, RequestRedactor, header_names, scrub_text, strip_userinfo
 from newsarchive.warc.records import (
     check_algorithm,
@@ -92,6 +93,8 @@ class WarcSettings:
     crawl_name: str | None = None
     gzip_level: int = 6
     index: bool = True
+    index_buffer: int = DEFAULT_BUFFER
+    """Bytes of the open file's index lines kept in memory; more spill to a sorted run on disk."""
     operator: str = ""
     writer_process: bool = True
     backlog: int = 32 * 1024 * 1024
@@ -124,6 +127,7 @@ class WarcSettings:
             crawl_name=settings.get("NEWSARCHIVE_WARC_CRAWL_NAME") or None,
             gzip_level=settings.getint("NEWSARCHIVE_WARC_GZIP_LEVEL", 6),
             index=settings.getbool("NEWSARCHIVE_WARC_INDEX", True),
+            index_buffer=settings.getint("NEWSARCHIVE_WARC_INDEX_BUFFER", DEFAULT_BUFFER),
             operator=settings.get("NEWSARCHIVE_WARC_OPERATOR") or "",
             # A child process that inherits pipes needs POSIX; elsewhere, work in-process.
             writer_process=settings.getbool("NEWSARCHIVE_WARC_WRITER_PROCESS", True) and os.name == "posix",
@@ -158,7 +162,8 @@ class Archiver:
     def __init__(self, settings: WarcSettings, prefix: str, info: list[tuple[str, str]]) -> None:
         self.settings = settings
         self._closed: list[str] = []
-        self._index_lines: dict[str, list[str]] = {}  # CDXJ lines of each file, made as written
+        # CDXJ lines of each file, made as written (sorted, spilled past index_buffer bytes)
+        self._index_lines: dict[str, SortedLineSpool] = {}
         self._index_reread: set[str] = set()  # files with records the indexer must read back
         # files a killed crawl left .open: finished and indexed before anything is written
         self.recovered = [r.path.name for r in finish_unfinished(settings.directory, self._add_to_index)]
@@ -244,7 +249,11 @@ class Archiver:
         if not wire.sent.startswith(b"GET "):
             self._index_reread.add(where.filename)  # POST keys need the request body
             return
-        self._index_lines.setdefault(where.filename, []).append(cdxj_line(
+        spool = self._index_lines.get(where.filename)
+        if spool is None:
+            spool = self._index_lines[where.filename] = SortedLineSpool(self.settings.directory,
+                                                                        self.settings.index_buffer)
+        spool.add(cdxj_line(
             url=uri, warc_date=date, rec_type=rec_type, status_line=wire.status_line,
             header_lines=wire.header_lines, payload_digest=payload_digest,
             offset=where.offset, length=where.length, filename=where.filename,
@@ -270,13 +279,19 @@ class Archiver:
             return
         made = self._index_lines.pop(path.name, None)
         if made is None or path.name in self._index_reread:
-            made = list(cdxj_lines(path, filename=path.name))
+            if made is not None:
+                made.close()
+            made = SortedLineSpool(self.settings.directory, self.settings.index_buffer)
+            for line in cdxj_lines(path, filename=path.name):
+                made.add(line)
         index_path = self.settings.directory / INDEX_NAME
         try:
             lines = merge_into_index({path.name: made}, index_path)
         except Exception as exc:  # the records are safe; an index can be rebuilt at any time
             _log_failure(exc, "Could not update %s; rebuild it with `newsarchive index`", index_path)
             return
+        finally:
+            made.close()
         logger.info("Indexed %s: %d lines in %s", path.name, lines, index_path)
 
     # -- revisits ------------------------------------------------------------------------

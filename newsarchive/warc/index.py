@@ -25,9 +25,9 @@ import re
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warcio.timeutils import iso_date_to_timestamp
 
@@ -60,6 +60,9 @@ from newsarchive.warc.reader import (
     directories_without_archives,
     iter_archive_paths,
 )
+
+if TYPE_CHECKING:
+    from newsarchive.warc.line_spool import SortedLineSpool
 
 logger = logging.getLogger(__name__)
 
@@ -277,7 +280,7 @@ def add_to_index(
 
 
 def merge_into_index(
-    lines_by_file: dict[str, list[str]],
+    lines_by_file: Mapping[str, Sequence[str] | SortedLineSpool],
     index_path: str | os.PathLike[str],
     *,
     on_damage: DamageHandler | None = None,
@@ -293,7 +296,9 @@ def merge_into_index(
     """
     index_path = Path(index_path)
     index_dir = index_path.parent
-    new_lines = sorted(line for lines in lines_by_file.values() for line in lines)
+    # sorted spools (the writer's, newsarchive.warc.line_spool) are merged as they are
+    new_lines = heapq.merge(*(lines if getattr(lines, "is_sorted", False) else sorted(lines)
+                              for lines in lines_by_file.values()))
     with directory_lock(index_dir):
         if not index_path.exists():
             others = [
