@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive.crawl_job import ITEMS_FILE, RUNS_FILE, file_states, output_files
-from newsarchive.outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from newsarchive.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_OK
 
 
 class CrawlFailed(RuntimeError):
@@ -106,7 +106,7 @@ def replay(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], spi
     if target.is_file():
         result.paths = [target]
         result.items = _items_from(target, 0)
-    result.outcome = {EXIT_OK: "finished", 3: "nothing"}.get(result.status, "failed")
+    result.outcome = {EXIT_OK: "finished", EXIT_NOTHING: "nothing"}.get(result.status, "failed")
     return _checked(result)
 
 
@@ -134,7 +134,8 @@ def _run(command: str, argv: list[str], timeout: float | None) -> RunResult:
 
 
 def _checked(result: RunResult) -> RunResult:
-    if result.status in (EXIT_FAILED, EXIT_USAGE) or result.status not in (EXIT_OK, 3):
+    """``result``, or :class:`CrawlFailed` for anything but done (0) or nothing found (3)."""
+    if result.status not in (EXIT_OK, EXIT_NOTHING):
         raise CrawlFailed(result)
     return result
 
