@@ -71,8 +71,9 @@ class CrawlProgress:
     def spider_closed(self, spider: Any = None, reason: str | None = None) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        for handler in self._handlers:
-            handler.removeFilter(self._filter)
+        if self._filter is not None:
+            for handler in self._handlers:
+                handler.removeFilter(self._filter)
         if self.live:
             self.stream.write(_CLEAR)
             self.stream.flush()
