@@ -104,6 +104,24 @@ def crawl(tmp_path: Path):
     return run
 
 
+_MEASURED = ("import resource, subprocess, sys\n"
+             "done = subprocess.run([sys.executable, '-m', 'newsarchive', *sys.argv[1:]])\n"
+             "print('MAXRSS', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+             "sys.exit(done.returncode)\n")
+
+
+def run_cli_measured(*args: str, timeout: float = 300) -> "tuple[subprocess.CompletedProcess[str], float]":
+    """``run_cli``, and the peak memory (MiB) of that command alone (it and its children):
+    measured by a wrapper whose only child it is, since this process's RUSAGE_CHILDREN
+    would count every earlier test's children too."""
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-c", _MEASURED, *args], cwd=REPO_ROOT, capture_output=True,
+                            text=True, timeout=timeout)
+    peak_kib = int(result.stderr.rsplit("MAXRSS", 1)[1].split()[0]) if "MAXRSS" in result.stderr else 0
+    return result, peak_kib / 1024
+
+
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> "subprocess.CompletedProcess[str]":
     """Run ``python -m newsarchive ARGS`` in a subprocess."""
     import subprocess

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from conftest import run_cli
+from conftest import run_cli, run_cli_measured
 from job_runs import read_jsonl
 from test_job_outcomes import HTML, article, crawl, gzip_bomb, listing, site_file
 
@@ -86,8 +86,6 @@ def test_truncated_responses_fail_in_replay_as_they_failed_live(tmp_path: Path) 
 
 
 def test_replaying_bombs_stays_bounded(static_site: Any, tmp_path: Path) -> None:
-    import resource
-
     bomb = gzip_bomb(512)
     pages = static_site.pages
     pages["/list/"] = listing([(f"/bomb{n}/", f"Bomb {n}") for n in range(3)] + [("/ok/", "Fine")])
@@ -97,8 +95,9 @@ def test_replaying_bombs_stays_bounded(static_site: Any, tmp_path: Path) -> None
     site = site_file(tmp_path, static_site.url + "/list/")
     assert crawl(site, tmp_path / "out").returncode == 0
     del bomb, pages
-    result, replayed = replay(tmp_path, site)
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    out = tmp_path / "replayed.jsonl"
+    result, peak_mib = run_cli_measured("replay", str(tmp_path / "out"), "--spider", str(site), "-o", str(out))
+    replayed = read_jsonl(out) if out.exists() else []
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert {i["title"]: i["fetch_error"] for i in replayed} == {"Fine": None, **{f"Bomb {n}": "too_large" for n in range(3)}}
     assert peak_mib < 400, f"peaked at {peak_mib:.0f} MiB"

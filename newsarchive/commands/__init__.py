@@ -42,8 +42,10 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 #: Scrapy loggers whose INFO lines list what every crawl enables and overrides (some
 #: sixty lines before the first page): kept for --log-level DEBUG only.
-STARTUP_LOGGERS = ("scrapy.utils.log", "scrapy.middleware", "scrapy.addons", "scrapy.crawler",
-                   "scrapy.extensions.telnet")
+STARTUP_LOGGERS = ("scrapy.utils.log", "scrapy.middleware", "scrapy.addons", "scrapy.extensions.telnet")
+#: The one start-up line of ``scrapy.crawler`` (its others, such as "shutting down
+#: gracefully" on Ctrl-C, are kept).
+_OVERRIDDEN = "Overridden settings"
 
 
 def quiet_startup(level: str | None) -> None:
@@ -55,10 +57,15 @@ def quiet_startup(level: str | None) -> None:
     if (level or "INFO").upper() != "DEBUG":
         for name in STARTUP_LOGGERS:
             logging.getLogger(name).addFilter(_warnings_only)
+        logging.getLogger("scrapy.crawler").addFilter(_not_overridden_settings)
 
 
 def _warnings_only(record: object) -> bool:
     return getattr(record, "levelno", 0) >= 30  # logging.WARNING
+
+
+def _not_overridden_settings(record: object) -> bool:
+    return not str(getattr(record, "msg", "")).startswith(_OVERRIDDEN) or _warnings_only(record)
 
 
 def log_level(value: str) -> str:
