@@ -119,6 +119,20 @@ def local_jsonl_feeds(feeds: dict[Any, Any]) -> list[tuple[Path, bool]]:
     return found
 
 
+def read_json_lines(path: str | os.PathLike[str], start: int = 0) -> Iterator[dict[str, Any]]:
+    """The objects of a JSON Lines file (items, runs, failed articles) from byte ``start``
+    on, streamed; a torn line (a killed writer) or one that is not an object is skipped."""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        for line in fh:
+            try:
+                value = json.loads(line)
+            except ValueError:  # a torn line; also bytes that are not UTF-8
+                continue
+            if isinstance(value, dict):
+                yield value
+
+
 def feed_tail_items(path: str | os.PathLike[str], max_bytes: int = 1 << 20) -> list[dict[str, Any]]:
     """Each whole JSON object in the last ``max_bytes`` of a JSON Lines feed.
 

@@ -13,7 +13,6 @@ removed, revisits followed to the payload they stand for). The same reading code
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any
 
 from newsarchive.access.bodies import DEFAULT_MAX_SIZE, decoded_body
 from newsarchive.dedupe import canonical_url
+from newsarchive.feeds import read_json_lines
 from newsarchive.replay.index_lookup import Capture, CaptureIndex, CaptureResolver, DamagedCapture, Resolved
 from newsarchive.warc.reader import ARCHIVE_SUFFIXES
 
@@ -108,16 +108,10 @@ class Archive:
     def items(self) -> Iterator[dict[str, Any]]:
         """The job's items in the order they were written (``published`` and
         ``crawled_at`` as aware datetimes). A torn last line (a killed crawl) is skipped."""
-        path = self._job_file(ITEMS_FILE, "items")
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    item = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # the torn tail of a killed crawl: the next run repairs it
-                for name in TIME_FIELDS:
-                    item[name] = _datetime(item.get(name))
-                yield item
+        for item in read_json_lines(self._job_file(ITEMS_FILE, "items")):
+            for name in TIME_FIELDS:
+                item[name] = _datetime(item.get(name))
+            yield item
 
     def to_pandas(self) -> Any:
         """The items as a pandas ``DataFrame`` (pandas is not a dependency: install it)."""
@@ -129,15 +123,7 @@ class Archive:
 
     def runs(self) -> list[dict[str, Any]]:
         """One dict per run of the job (``runs.jsonl``): times, outcome, items, pages, stats."""
-        path = self._job_file(RUNS_FILE, "run history")
-        runs = []
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    runs.append(json.loads(line))
-                except json.JSONDecodeError:
-                    continue
-        return runs
+        return list(read_json_lines(self._job_file(RUNS_FILE, "run history")))
 
     # -- the archive ----------------------------------------------------------------
 

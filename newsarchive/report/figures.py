@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive.access.archive import ITEMS_FILE, RUNS_FILE, WARC_SUBDIR, Archive
+from newsarchive.feeds import read_json_lines
 from newsarchive.warc.reader import ARCHIVE_SUFFIXES
 
 FAILED_FILE = "failed-articles.jsonl"
@@ -143,24 +144,12 @@ def compute(job: str | Path) -> Figures:
     if (path / RUNS_FILE).is_file():
         _read_runs(figures, path / RUNS_FILE)
     if (path / FAILED_FILE).is_file():
-        for record in _json_lines(path / FAILED_FILE):
+        for record in read_json_lines(path / FAILED_FILE):
             figures.pending_failures.add(str(record.get("reason") or "unknown"))
     warc = path / WARC_SUBDIR
     if warc.is_dir():
         _read_warc_dir(figures, warc)
     return figures
-
-
-def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
-    """The objects of a JSON Lines file; a torn line (a killed writer) is skipped."""
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(value, dict):
-                yield value
 
 
 def _blank(value: Any) -> bool:
@@ -208,7 +197,7 @@ def _number(value: Any) -> int:
 
 
 def _read_runs(figures: Figures, path: Path) -> None:
-    for number, run in enumerate(_json_lines(path), start=1):
+    for number, run in enumerate(read_json_lines(path), start=1):
         stats: dict[str, Any] = run["stats"] if isinstance(run.get("stats"), dict) else {}
         elapsed = run.get("elapsed")
         figures.runs.append(RunRow(

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive.crawl_job import ITEMS_FILE, RUNS_FILE, file_states, output_files
+from newsarchive.feeds import read_json_lines
 from newsarchive.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_OK
 
 
@@ -74,13 +75,13 @@ def crawl(spider: str, job: str | os.PathLike[str], *, args: Mapping[str, Any] |
     argv = ["crawl", str(spider), "--out", str(out), *_options(args, settings), "--log-level", log_level]
     before = file_states(output_files(out)) if out.is_dir() else {}
     items_at = _complete_lines_end(out / ITEMS_FILE)
-    runs_at = _lines(out / RUNS_FILE)
+    runs_at = _complete_lines_end(out / RUNS_FILE)
     result = _run("crawl", argv, timeout)
     if out.is_dir():
         after = file_states(output_files(out))
         result.paths = [path for path, state in after.items() if before.get(path) != state]
-        result.items = _items_from(out / ITEMS_FILE, items_at)
-        runs = _jsonl(out / RUNS_FILE)[runs_at:]
+        result.items = _json_lines(out / ITEMS_FILE, items_at)
+        runs = _json_lines(out / RUNS_FILE, runs_at)
         if runs:
             result.stats, result.outcome = runs[-1].get("stats") or {}, runs[-1].get("outcome")
     return _checked(result)
@@ -105,7 +106,7 @@ def replay(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], spi
     target = Path(output)
     if target.is_file():
         result.paths = [target]
-        result.items = _items_from(target, 0)
+        result.items = _json_lines(target)
     result.outcome = {EXIT_OK: "finished", EXIT_NOTHING: "nothing"}.get(result.status, "failed")
     return _checked(result)
 
@@ -160,40 +161,14 @@ def _complete_lines_end(path: Path) -> int:
         return 0
 
 
-def _lines(path: Path) -> int:
-    return len(_jsonl(path))
-
-
-def _jsonl(path: Path) -> list[dict[str, Any]]:
+def _json_lines(path: Path, start: int = 0) -> list[dict[str, Any]]:
+    """The objects of ``path`` from byte ``start`` on (what this run appended: the
+    end-of-run sort rewrites only this run's lines, so the offset still marks where they
+    begin); none when there is no such file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return list(read_json_lines(path, start))
     except OSError:
         return []
-    rows = []
-    for line in text.splitlines():
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return rows
-
-
-def _items_from(path: Path, offset: int) -> list[dict[str, Any]]:
-    """The items of ``path`` from byte ``offset`` on (what this run appended). The end-of-run
-    sort rewrites only this run's lines, so the offset still marks where they begin."""
-    try:
-        with path.open("rb") as fh:
-            fh.seek(offset)
-            data = fh.read()
-    except OSError:
-        return []
-    items = []
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        try:
-            items.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return items
 
 
 __all__ = ["CrawlFailed", "RunResult", "crawl", "replay"]
