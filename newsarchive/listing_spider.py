@@ -379,7 +379,7 @@ class ListingSpider(scrapy.Spider):
             summary=teaser.summary,
             published_raw=teaser.date_text,
             published=self.parse_date(teaser.date_text, fetched, response.url, self.page_languages(response)),
-            page_language=page_language(response),
+            page_language=self.declared_language(response),
         )
 
     def walk_page(
@@ -529,7 +529,7 @@ class ListingSpider(scrapy.Spider):
             published_raw=published_raw,
             published=self.parse_date(published_raw, fetched, response.url, self.page_languages(response)),
             section=first_text(teaser, rules.section),
-            page_language=page_language(response),
+            page_language=self.declared_language(response),
         )
 
     def listed_teaser(self, response: Response, fetched: datetime, *, page_language: str | None,
@@ -1021,16 +1021,21 @@ class ListingSpider(scrapy.Spider):
 
     # -- dates ----------------------------------------------------------------------
 
+    def declared_language(self, response: Response) -> str | None:
+        """The page's ``<html lang>`` (primary subtag), read once per page, not per teaser."""
+        if getattr(self, "_language_of", None) is not response:
+            lang = page_language(response) if isinstance(response, TextResponse) else None
+            self._language_of, self._declared = response, lang
+        return self._declared
+
     def page_languages(self, response: Response) -> list[str] | None:
         """The languages to read a page's dates and labels in: the site's, else the page's
         own ``<html lang>`` (without either, dateparser tries every language it knows,
         hundreds of times slower)."""
         if self.languages:
             return self.languages
-        if getattr(self, "_languages_of", None) is not response:
-            lang = page_language(response) if isinstance(response, TextResponse) else None
-            self._languages_of, self._page_languages = response, ([lang] if lang else None)
-        return self._page_languages
+        lang = self.declared_language(response)
+        return [lang] if lang else None
 
     def parse_date(self, raw: str | None, fetched: datetime, url: str,
                    languages: list[str] | None = None) -> str | None:
