@@ -9,7 +9,7 @@ publisher): ``held-out`` is the part no rule was written against (the honest fig
 held-out first, then tuning; trafilatura is scored on the same pages in the same run.
 
 "Generic" means what ``ListingSpider.parse_article`` extracts when the site definition
-sets no article selectors: :func:`newsarchive.article_fields.extract_article_fields` with
+sets no article selectors: :func:`newsarchive.extraction.article_fields.extract_article_fields` with
 empty ``ArticleRules``, run on an ``HtmlResponse`` built from the saved page (the same
 function and input type as the spider). Pipelines (boilerplate removal, text cleaning)
 are not applied. Scored pages: the 146 with a gold body or title (fundus,
@@ -62,8 +62,8 @@ from scrapy.http import HtmlResponse  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus_split import part_of  # noqa: E402
 
-from newsarchive.article_fields import extract_article_fields  # noqa: E402
-from newsarchive.sitedef import ArticleRules  # noqa: E402
+from newsarchive.extraction.article_fields import extract_article_fields  # noqa: E402
+from newsarchive.sites.definition import ArticleRules  # noqa: E402
 
 DATASETS = {  # index "source" -> short name printed in the table
     "flairNLP/fundus": "fundus",

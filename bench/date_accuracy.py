@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from corpus_split import part_of, publisher_of  # noqa: E402
 
-from newsarchive.date_extraction import extract_published  # noqa: E402
+from newsarchive.extraction.date_extraction import extract_published  # noqa: E402
 
 PARTS = ("held-out", "tuning")
 

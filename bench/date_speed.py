@@ -38,8 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import dateparser  # noqa: E402
 
-from newsarchive import dates  # noqa: E402
-from newsarchive.dates import normalize_date  # noqa: E402
+from newsarchive.extraction import dates  # noqa: E402
+from newsarchive.extraction.dates import normalize_date  # noqa: E402
 
 UTC = timezone.utc
 BASE = datetime(2025, 12, 7, 12, 0, tzinfo=UTC)  # the pages' fetch time
@@ -239,7 +239,7 @@ def run_pages(repeat: int = 3) -> None:
     import htmldate
     import parsel
 
-    from newsarchive.date_extraction import extract_published
+    from newsarchive.extraction.date_extraction import extract_published
 
     base = datetime(2025, 3, 30, tzinfo=UTC)
     sets = {kind: [(_small_page(i, kind), f"https://courier.example/news/release-{i}") for i in range(100)]

@@ -44,7 +44,7 @@ def child(mode: str, out: Path, base_url: str, polite: bool) -> None:
     """One crawl in this process; prints a JSON line with its figures."""
     sys.path.insert(0, str(ROOT))
     from newsarchive.commands.replay import replay_settings
-    from newsarchive.crawl_job import run_crawl
+    from newsarchive.runner.crawl_job import run_crawl
 
     settings: dict[str, Any] = {"LOG_LEVEL": "ERROR"}
     if mode == "live":

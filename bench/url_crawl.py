@@ -14,7 +14,7 @@ pooled:
 
 * ``arts``: ground-truth articles (what the listing walk shows); ``items``: items written;
 * ``recall``: share of the ground-truth articles with an item (matched by
-  ``newsarchive.dedupe.canonical_url``) that has a body;
+  ``newsarchive.job.dedupe.canonical_url``) that has a body;
 * ``prec``: share of the items that are ground-truth articles;
 * ``title``: share of the found articles whose title is the ``<h1>`` headline exactly
   (whitespace normalised);
@@ -107,7 +107,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import url_sites
 
-from newsarchive.dedupe import canonical_url
+from newsarchive.job.dedupe import canonical_url
 
 CRAWL_SETTINGS = ("AUTOTHROTTLE_ENABLED=false", "DOWNLOAD_DELAY=0", "LOG_LEVEL=WARNING")
 CRAWL_TIMEOUT = 240

@@ -40,7 +40,7 @@ STOCK_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 ARCHIVE_SETTINGS = {
     "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER},
     "DOWNLOADER_MIDDLEWARES": {"newsarchive.warc.capture.WarcCaptureMiddleware": 950},
-    "ITEM_PIPELINES": {"newsarchive.provenance.WarcPointerPipeline": 500},
+    "ITEM_PIPELINES": {"newsarchive.warc.provenance.WarcPointerPipeline": 500},
     "NEWSARCHIVE_WARC_ENABLED": True,
 }
 NO_ARCHIVE_SETTINGS = {

@@ -21,18 +21,19 @@ _PUBLIC = {
     "RunResult": "newsarchive.runner",
     "crawl": "newsarchive.runner",
     "replay": "newsarchive.runner",
-    "FoundDate": "newsarchive.date_extraction",
-    "SiteDefinition": "newsarchive.sitedef",
-    "SiteDefinitionError": "newsarchive.sitedef",
-    "canonical_url": "newsarchive.dedupe",
-    "clean_text": "newsarchive.cleaning",
-    "extract_article_fields": "newsarchive.article_fields",
-    "extract_published": "newsarchive.date_extraction",
-    "format_iso": "newsarchive.dates",
-    "load_site": "newsarchive.sitedef",
-    "normalize_date": "newsarchive.dates",
-    "split_truncation": "newsarchive.cleaning",
-    "strip_boilerplate": "newsarchive.boilerplate",
+    "FoundDate": "newsarchive.extraction.date_extraction",
+    "ListingSpider": "newsarchive.sources.listing_spider",
+    "SiteDefinition": "newsarchive.sites.definition",
+    "SiteDefinitionError": "newsarchive.sites.definition",
+    "canonical_url": "newsarchive.job.dedupe",
+    "clean_text": "newsarchive.extraction.cleaning",
+    "extract_article_fields": "newsarchive.extraction.article_fields",
+    "extract_published": "newsarchive.extraction.date_extraction",
+    "format_iso": "newsarchive.extraction.dates",
+    "load_site": "newsarchive.sites.definition",
+    "normalize_date": "newsarchive.extraction.dates",
+    "split_truncation": "newsarchive.extraction.cleaning",
+    "strip_boilerplate": "newsarchive.extraction.boilerplate",
 }
 
 __all__ = ["__version__", *sorted(_PUBLIC)]
@@ -54,11 +55,12 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
     from newsarchive.access import Archive, ArchivedResponse, ArchiveError
     from newsarchive.runner import CrawlFailed, RunResult, crawl, replay
-    from newsarchive.article_fields import extract_article_fields
-    from newsarchive.boilerplate import strip_boilerplate
-    from newsarchive.cleaning import clean_text, split_truncation
-    from newsarchive.date_extraction import FoundDate, extract_published
-    from newsarchive.dates import format_iso, normalize_date
-    from newsarchive.dedupe import canonical_url
+    from newsarchive.extraction.article_fields import extract_article_fields
+    from newsarchive.extraction.boilerplate import strip_boilerplate
+    from newsarchive.extraction.cleaning import clean_text, split_truncation
+    from newsarchive.extraction.date_extraction import FoundDate, extract_published
+    from newsarchive.extraction.dates import format_iso, normalize_date
+    from newsarchive.job.dedupe import canonical_url
     from newsarchive.items import Article
-    from newsarchive.sitedef import SiteDefinition, SiteDefinitionError, load_site
+    from newsarchive.sources.listing_spider import ListingSpider
+    from newsarchive.sites.definition import SiteDefinition, SiteDefinitionError, load_site

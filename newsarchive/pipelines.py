@@ -23,15 +23,15 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from newsarchive.boilerplate import (
+from newsarchive.extraction.boilerplate import (
     compile_patterns,
     learner_for,
     remove_learned_counted,
     strip_boilerplate_counted,
 )
-from newsarchive.cleaning import clean_text, split_truncation, unique_texts
-from newsarchive.dedupe import SeenUrls
-from newsarchive.feeds import feed_failed, feed_tail_urls, local_jsonl_feeds
+from newsarchive.extraction.cleaning import clean_text, split_truncation, unique_texts
+from newsarchive.job.dedupe import SeenUrls
+from newsarchive.job.item_feed import feed_failed, feed_tail_urls, local_jsonl_feeds
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -74,7 +74,7 @@ class BoilerplatePipeline(_Pipeline):
     """Strip tickers, built-in labels, site patterns and learned repeated blocks.
 
     Patterns: the spider's ``boilerplate_patterns`` plus the ``NEWSARCHIVE_BOILERPLATE_PATTERNS``
-    setting. Learned blocks come from :class:`~newsarchive.boilerplate.BoilerplateLearnerMiddleware`
+    setting. Learned blocks come from :class:`~newsarchive.extraction.boilerplate.BoilerplateLearnerMiddleware`
     (enable it in ``SPIDER_MIDDLEWARES``) and are only known once enough pages were seen:
     items from the first pages get the pattern-based cleaning only.
 

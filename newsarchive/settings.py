@@ -49,7 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
     # article redirects to other hosts fail visibly (an errback), not silently
     "newsarchive.job.redirects.OffsiteRedirectMiddleware": 55,
     # pages whose declared charset is wrong or missing are decoded as what they are
-    "newsarchive.charset.CharsetRepairMiddleware": 580,
+    "newsarchive.extraction.charset.CharsetRepairMiddleware": 580,
     "newsarchive.warc.capture.WarcCaptureMiddleware": 950,
 }
 NEWSARCHIVE_WARC_ENABLED = True
@@ -68,7 +68,7 @@ NEWSARCHIVE_WARC_REDACT_HEADERS = ["Authorization", "Cookie"]
 # Learns text repeated across most pages (ticker, header date, labels) for BoilerplatePipeline;
 # after HttpErrorMiddleware (50) so error pages are not learned from.
 SPIDER_MIDDLEWARES = {
-    "newsarchive.boilerplate.BoilerplateLearnerMiddleware": 100,
+    "newsarchive.extraction.boilerplate.BoilerplateLearnerMiddleware": 100,
 }
 
 ITEM_PIPELINES = {
@@ -76,7 +76,7 @@ ITEM_PIPELINES = {
     "newsarchive.pipelines.CleanPipeline": 200,
     "newsarchive.pipelines.ValidatePipeline": 300,
     "newsarchive.pipelines.DedupePipeline": 400,
-    "newsarchive.provenance.WarcPointerPipeline": 500,
+    "newsarchive.warc.provenance.WarcPointerPipeline": 500,
 }
 
 # Item cleaning (see README "Cleaning, boilerplate and duplicates").
@@ -96,7 +96,7 @@ NEWSARCHIVE_BOILERPLATE_PATTERNS: list[str] = []
 # Each run's items are sorted (newest first, then URL) when the crawl ends, so output is
 # stable across runs and a replay is byte-identical to the live crawl.
 EXTENSIONS = {
-    "newsarchive.feeds.SortedFeeds": 0,
+    "newsarchive.job.item_feed.SortedFeeds": 0,
     # the job's listing walks and failed articles; after the feed exporter (item_scraped)
     "newsarchive.job.JobState": 1000,
     "scrapy.extensions.throttle.AutoThrottle": None,
@@ -121,8 +121,8 @@ NEWSARCHIVE_REPLAY_DAMAGED = "fail"  # a request whose every capture is damaged:
 FEED_EXPORT_ENCODING = "utf-8"
 # Local feeds are written unbuffered: a killed crawl never loses an exported item.
 FEED_STORAGES = {
-    "": "newsarchive.feeds.DurableFileFeedStorage",
-    "file": "newsarchive.feeds.DurableFileFeedStorage",
+    "": "newsarchive.job.item_feed.DurableFileFeedStorage",
+    "file": "newsarchive.job.item_feed.DurableFileFeedStorage",
 }
 FEED_EXPORT_FIELDS = None
 

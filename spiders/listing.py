@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsarchive.listing_spider import ListingSpider, SpiderArgumentError
-from newsarchive.sitedef import SiteDefinition, load_site
+from newsarchive.sources.listing_spider import ListingSpider, SpiderArgumentError
+from newsarchive.sites.definition import SiteDefinition, load_site
 
 
 class SiteFileSpider(ListingSpider):

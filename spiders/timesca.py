@@ -22,10 +22,10 @@ from urllib.parse import quote, urlencode
 
 from scrapy.http import Response, TextResponse
 
-from newsarchive.extract import first_text, texts
+from newsarchive.extraction.selectors import first_text, texts
 from newsarchive.items import Article
-from newsarchive.listing_spider import ListingSpider, SpiderArgumentError, boolean_argument
-from newsarchive.sitedef import ArticleRules, ListingRules, SiteDefinition
+from newsarchive.sources.listing_spider import ListingSpider, SpiderArgumentError, boolean_argument
+from newsarchive.sites.definition import ArticleRules, ListingRules, SiteDefinition
 
 # What stays when the theme changes: WordPress's URLs for author and tag archives, and
 # the section that SEO plugins (Yoast...) state in <head>.

@@ -30,8 +30,8 @@ from scrapy.http import Response, TextResponse
 
 from newsarchive.items import Article
 from newsarchive.job import Walk
-from newsarchive.listing_spider import SOURCE_META, ListingSpider, SpiderArgumentError, boolean_argument
-from newsarchive.sitedef import ListingRules, SiteDefinition, SiteDefinitionError, site_from_dict
+from newsarchive.sources.listing_spider import SOURCE_META, ListingSpider, SpiderArgumentError, boolean_argument
+from newsarchive.sites.definition import ListingRules, SiteDefinition, SiteDefinitionError, site_from_dict
 from newsarchive.sources.discovery import advertised_feeds, feeds_of_listing
 from newsarchive.sources.sitemaps import SitemapEntry
 from newsarchive.sources.url_shapes import UrlShapes

@@ -82,7 +82,7 @@ def crawl(tmp_path: Path):
     from scrapy import signals
     from scrapy.crawler import CrawlerRunner
 
-    from newsarchive.crawl_job import crawl_settings
+    from newsarchive.runner.crawl_job import crawl_settings
 
     async def run(spidercls: Any, settings: dict[str, Any] | None = None, **spider_args: Any) -> CrawlOutput:
         items: list[dict[str, Any]] = []

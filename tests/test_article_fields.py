@@ -9,8 +9,8 @@ import pytest_twisted
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from newsarchive.article_fields import extract_article_fields
-from newsarchive.sitedef import ArticleRules
+from newsarchive.extraction.article_fields import extract_article_fields
+from newsarchive.sites.definition import ArticleRules
 from newsarchive.spiders.listing import SiteFileSpider
 
 from conftest import load_bench, require

@@ -10,8 +10,8 @@ import json
 import pytest
 from scrapy.http import HtmlResponse
 
-from newsarchive.article_fields import clean_authors, extract_article_fields
-from newsarchive.language import choose_language, detect, normalise
+from newsarchive.extraction.article_fields import clean_authors, extract_article_fields
+from newsarchive.extraction.language import choose_language, detect, normalise
 
 P1 = "The council voted on Tuesday to close the old bridge to traffic for two years from March."
 P2 = "Repairs will cost more than the original estimate, officials said in a statement on Monday."
@@ -217,7 +217,7 @@ def test_choose_language(declared, text, expected):
 
 
 def test_detection_reads_only_the_first_few_kilobytes():
-    from newsarchive.language import MAX_DETECT_CHARS, sample
+    from newsarchive.extraction.language import MAX_DETECT_CHARS, sample
 
     assert len(sample([P1 * 100, RU * 100])) <= MAX_DETECT_CHARS
     assert normalise("en-GB") == "en" and normalise("nb-NO") == "no" and normalise(None) is None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import corpus_path, require
-from newsarchive.boilerplate import (
+from newsarchive.extraction.boilerplate import (
     RepeatedBlockLearner,
     block_key,
     iter_blocks,

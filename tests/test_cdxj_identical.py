@@ -27,7 +27,7 @@ from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive import wacz as wacz_module
+from newsarchive.archive_tools import wacz as wacz_module
 from newsarchive.warc import cdxj
 from newsarchive.warc import index as index_module
 from newsarchive.warc.index import cdxj_lines, write_index

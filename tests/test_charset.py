@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from job_runs import read_jsonl
-from newsarchive.charset import legacy_encoding
+from newsarchive.extraction.charset import legacy_encoding
 from test_job_outcomes import crawl, listing, site_file
 
 RUSSIAN = "Парламент Казахстана одобрил новый закон о воде"

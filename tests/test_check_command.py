@@ -304,7 +304,7 @@ def test_bad_site_file_exits_2_naming_the_key(tmp_path: Path) -> None:
 
 
 def test_toml_output_loads_and_crawls(news_site: Any, tmp_path: Path, capsys: Any) -> None:
-    from newsarchive.sitedef import load_site
+    from newsarchive.sites.definition import load_site
 
     cwd = _empty_dir(tmp_path)
     result = run_cli("check", f"{news_site.url}/news/", "--toml", cwd=cwd, timeout=180)
@@ -337,7 +337,7 @@ def test_toml_output_loads_and_crawls(news_site: Any, tmp_path: Path, capsys: An
 
 def test_toml_relies_on_the_automatic_rules_when_no_selector_gives_the_next_page(news_site: Any,
                                                                                  tmp_path: Path) -> None:
-    from newsarchive.sitedef import load_site
+    from newsarchive.sites.definition import load_site
 
     result = run_cli("check", f"{news_site.url}/numbered/", "--toml", timeout=180)
     assert result.returncode == 0, result.stderr
@@ -359,7 +359,7 @@ def test_page_without_teasers_exits_1(news_site: Any) -> None:
 def test_toml_for_a_spider_keeps_its_rules(sample_site: Any, tmp_path: Path) -> None:
     import tomllib
 
-    from newsarchive.sitedef import site_from_dict
+    from newsarchive.sites.definition import site_from_dict
 
     result = run_cli("check", "timesca", "-a", f"base_url={sample_site.url}", "--toml", timeout=180)
     assert result.returncode == 0, result.stderr

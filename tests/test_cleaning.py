@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.cleaning import clean_text, split_truncation, unique_texts
+from newsarchive.extraction.cleaning import clean_text, split_truncation, unique_texts
 
 
 @pytest.mark.parametrize(

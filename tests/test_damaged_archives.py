@@ -23,7 +23,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from conftest import run_cli
 from newsarchive.cli import main
-from newsarchive.verify import verify
+from newsarchive.archive_tools.verify import verify
 from newsarchive.warc.index import cdxj_lines
 from newsarchive.warc.reader import Damage, RecordReader, load_record
 from newsarchive.warc.records import request_record, response_head, response_record, warc_date

@@ -9,7 +9,7 @@ import parsel
 import pytest
 
 from conftest import load_bench
-from newsarchive.date_extraction import FoundDate, extract_published
+from newsarchive.extraction.date_extraction import FoundDate, extract_published
 
 UTC = timezone.utc
 PLUS5 = timezone(timedelta(hours=5))
@@ -259,7 +259,7 @@ def test_story_header_outside_article_markup_is_not_chrome():
 def test_chrome_is_found_once_at_its_outermost_element():
     from lxml import html as lxml_html
 
-    from newsarchive.date_extraction import _chrome_nodes
+    from newsarchive.extraction.date_extraction import _chrome_nodes
 
     root = lxml_html.document_fromstring(
         "<html><body>" + SITE_HEADER + '<div class="sidebar"><div class="widget">'

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta, timezone
 import parsel
 import pytest
 
-from newsarchive import date_extraction
-from newsarchive.date_extraction import extract_published
-from newsarchive.date_warnings import DateWarnings, date_shape
-from newsarchive.dates import normalize_date
+from newsarchive.extraction import date_extraction
+from newsarchive.extraction.date_extraction import extract_published
+from newsarchive.extraction.date_warnings import DateWarnings, date_shape
+from newsarchive.extraction.dates import normalize_date
 
 FETCHED = datetime(2025, 3, 20, 12, 0, tzinfo=timezone.utc)
 
@@ -226,7 +226,7 @@ def test_japanese_byline_date_is_found_without_htmldate() -> None:
 
 def test_date_warnings_one_line_per_cause(caplog: pytest.LogCaptureFixture) -> None:
     warnings = DateWarnings()
-    with caplog.at_level(logging.WARNING, logger="newsarchive.dates"):
+    with caplog.at_level(logging.WARNING, logger="newsarchive.extraction.dates"):
         for i in range(500):
             warnings.unparsed(f"Quartidi {i % 28 + 1} Ventôse an 233", f"https://a.example/{i}")
         warnings.unparsed("n/a", "https://a.example/x")

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import dateparser
 import pytest
 
-from newsarchive import dates
-from newsarchive.dates import format_iso, normalize_date, resolve_timezone
+from newsarchive.extraction import dates
+from newsarchive.extraction.dates import format_iso, normalize_date, resolve_timezone
 
 UTC = timezone.utc
 PLUS5 = timezone(timedelta(hours=5))

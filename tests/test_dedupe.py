@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from newsarchive.dedupe import SeenUrls, canonical_url, is_tracking_param
+from newsarchive.job.dedupe import SeenUrls, canonical_url, is_tracking_param
 
 BASE = "https://timesca.com/news/kazakhstan-proposes-cash-rewards"
 
@@ -116,7 +116,7 @@ def test_seen_urls_reads_crlf_files(tmp_path: Path) -> None:
 
 
 def test_feed_tail_urls_reads_whole_lines_only(tmp_path: Path) -> None:
-    from newsarchive.feeds import feed_tail_urls
+    from newsarchive.job.item_feed import feed_tail_urls
 
     feed = tmp_path / "items.jsonl"
     lines = [json.dumps({"url": f"https://timesca.com/news/{i}", "title": "x" * 50}) for i in range(100)]

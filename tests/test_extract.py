@@ -6,7 +6,7 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from newsarchive.extract import first_text, select, squeeze, texts
+from newsarchive.extraction.selectors import first_text, select, squeeze, texts
 
 PAGE = """<html lang="en"><head><title>T</title><style>p {}</style></head><body>
 <h1 class="entry-title">A <em>big</em>   title</h1>

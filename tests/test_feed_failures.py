@@ -4,7 +4,7 @@ Real crawls of the offline sample site in subprocesses (``newsarchive crawl``, o
 ``run_crawl`` where the command's own checks would refuse to start), against real failures: ``items.jsonl`` is a directory; ``items.jsonl`` lives on a tmpfs of 8 KiB
 that fills up mid-crawl (ENOSPC, after a short write); a feed whose last line a crash
 tore. The seen-URL assertions need ``DedupePipeline.item_scraped`` to consult
-:func:`newsarchive.feeds.feed_failed`.
+:func:`newsarchive.job.item_feed.feed_failed`.
 """
 
 from __future__ import annotations
@@ -20,25 +20,25 @@ from typing import Any
 import pytest
 
 from conftest import REPO_ROOT, require, run_cli
-from newsarchive.dedupe import canonical_url
-from newsarchive.feeds import FEED_WRITE_FAILED, TORN_TAIL_BYTES_STAT, TORN_TAIL_STAT, WRITE_FAILED_STAT
+from newsarchive.job.dedupe import canonical_url
+from newsarchive.job.item_feed import FEED_WRITE_FAILED, TORN_TAIL_BYTES_STAT, TORN_TAIL_STAT, WRITE_FAILED_STAT
 
 SEEN_NEEDS_WIRING = (
     "seen-urls.txt records URLs whose items are not in the feed: "
-    "DedupePipeline.item_scraped must return early when newsarchive.feeds.feed_failed(crawler)"
+    "DedupePipeline.item_scraped must return early when newsarchive.job.item_feed.feed_failed(crawler)"
 )
 
 
 RUN_CRAWL = """
 import json, sys
-from newsarchive.crawl_job import run_crawl
+from newsarchive.runner.crawl_job import run_crawl
 result = run_crawl("timesca", sys.argv[1], {"base_url": sys.argv[2]}, {"LOG_LEVEL": "INFO"})
 print(json.dumps({"ok": result.ok, "finish_reason": result.stats.get("finish_reason")}))
 """
 
 
 def run_crawl_in_subprocess(site: Any, out: Path) -> tuple[dict[str, Any], str]:
-    """``newsarchive.crawl_job.run_crawl`` (once per process: Twisted's reactor does not restart)."""
+    """``newsarchive.runner.crawl_job.run_crawl`` (once per process: Twisted's reactor does not restart)."""
     done = subprocess.run(
         [sys.executable, "-c", RUN_CRAWL, str(out), site.url], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
     )
@@ -113,7 +113,7 @@ def assert_seen_matches_feed(site: Any, out: Path, items: list[dict[str, Any]]) 
 
 
 def feed_errors(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if "[newsarchive.feeds] ERROR" in line]
+    return [line for line in stderr.splitlines() if "[newsarchive.job.item_feed] ERROR" in line]
 
 
 @pytest.fixture

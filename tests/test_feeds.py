@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.feeds import repair_torn_tail, sort_jsonl_tail
+from newsarchive.job.item_feed import repair_torn_tail, sort_jsonl_tail
 from test_cli import scrapy
 
 
@@ -116,7 +116,7 @@ FILE_SIZE_LIMIT = """
 import json, resource, signal, sys
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
-from newsarchive.feeds import DurableFileFeedStorage, FeedWriteFailed, feed_failed
+from newsarchive.job.item_feed import DurableFileFeedStorage, FeedWriteFailed, feed_failed
 
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the limit: EFBIG instead of a kill
 resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))

@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from parsel import Selector
 from w3lib.html import remove_tags, replace_entities
 
-from newsarchive import cleaning, dates
-from newsarchive.article_fields import (
+from newsarchive.extraction import cleaning, dates
+from newsarchive.extraction.article_fields import (
     MAX_PAGE_NODES,
     ArticleFields,
     PageContext,
@@ -41,7 +41,7 @@ from newsarchive.article_fields import (
     json_ld_headline,
     page_language,
 )
-from newsarchive.boilerplate import (
+from newsarchive.extraction.boilerplate import (
     MAX_LEARN_NODES,
     RepeatedBlockLearner,
     block_key,
@@ -51,13 +51,13 @@ from newsarchive.boilerplate import (
     strip_boilerplate,
     strip_boilerplate_counted,
 )
-from newsarchive.cleaning import (
+from newsarchive.extraction.cleaning import (
     clean_text,
     split_truncation,
     unicode_normalize,
     unique_texts,
 )
-from newsarchive.date_extraction import (
+from newsarchive.extraction.date_extraction import (
     HTMLDATE_MAX_CHARS,
     MAX_DATEPARSER_CALLS,
     MAX_SCAN_NODES,
@@ -68,10 +68,10 @@ from newsarchive.date_extraction import (
     first_nodes,
     iter_nodes,
 )
-from newsarchive.dates import FUTURE_SLACK, MIN_DATE, normalize_date, resolve_timezone
-from newsarchive.dedupe import canonical_url, is_tracking_param
-from newsarchive.extract import element_text
-from newsarchive.json_ld import json_ld_objects, load_json, unwrap, walk_json
+from newsarchive.extraction.dates import FUTURE_SLACK, MIN_DATE, normalize_date, resolve_timezone
+from newsarchive.job.dedupe import canonical_url, is_tracking_param
+from newsarchive.extraction.selectors import element_text
+from newsarchive.extraction.json_ld import json_ld_objects, load_json, unwrap, walk_json
 
 CALL_LIMIT = 3.0  # CPU seconds per call on inputs of up to MAX_CHARS: a bound against hangs
 # (the cases below took 5 s to forever before; CPU time, so a loaded machine does not count)
@@ -460,7 +460,7 @@ def test_a_page_past_the_scan_budget_is_searched_in_its_first_nodes(caplog):
     filler = "<p>x</p>" * MAX_SCAN_NODES
     late = f"<html><body><h1>T</h1>{filler}<time class='published' datetime='2025-11-20'>x</time></body></html>"
     early = f"<html><body><h1>T</h1><time class='published' datetime='2025-11-20'>x</time>{filler}</body></html>"
-    with caplog.at_level(logging.INFO, logger="newsarchive.date_extraction"):
+    with caplog.at_level(logging.INFO, logger="newsarchive.extraction.date_extraction"):
         assert extract_published(late, url="https://a.example/late", use_htmldate=False).source == "none"
     assert "MAX_SCAN_NODES" in caplog.text and "https://a.example/late" in caplog.text
     assert extract_published(early, use_htmldate=False, relative_base=BASE).raw == "2025-11-20"
@@ -468,7 +468,7 @@ def test_a_page_past_the_scan_budget_is_searched_in_its_first_nodes(caplog):
 
 def test_htmldate_sees_the_start_of_a_huge_page_only(caplog):
     page = _one_line_page(2 * HTMLDATE_MAX_CHARS, "lorem ipsum dolor ")
-    with caplog.at_level(logging.INFO, logger="newsarchive.date_extraction"):
+    with caplog.at_level(logging.INFO, logger="newsarchive.extraction.date_extraction"):
         extract_published(page, url="https://a.example/big", relative_base=BASE)
     assert "HTMLDATE_MAX_CHARS" in caplog.text
 
@@ -483,7 +483,7 @@ def test_dateparser_is_asked_a_few_times_per_page_at_most(monkeypatch, caplog):
 
     monkeypatch.setattr(dates, "_dateparser", counting)
     page = "".join(f"<meta name='date' content='nonsense {n} words 2025'>" for n in range(50))
-    with caplog.at_level(logging.INFO, logger="newsarchive.date_extraction"):
+    with caplog.at_level(logging.INFO, logger="newsarchive.extraction.date_extraction"):
         assert extract_published(page, relative_base=BASE).source == "meta"  # stated, unreadable
     assert len(calls) == MAX_DATEPARSER_CALLS
     assert "MAX_DATEPARSER_CALLS" in caplog.text
@@ -491,7 +491,7 @@ def test_dateparser_is_asked_a_few_times_per_page_at_most(monkeypatch, caplog):
 
 def test_article_fields_past_the_page_budget_say_so(caplog):
     page = "<html lang='en'><body><h1>Title</h1>" + "<p>Some paragraph text.</p>" * MAX_PAGE_NODES + "</body></html>"
-    with caplog.at_level(logging.INFO, logger="newsarchive.article_fields"):
+    with caplog.at_level(logging.INFO, logger="newsarchive.extraction.article_fields"):
         fields = extract_article_fields(Selector(text=page))
     assert fields.truncated and fields.title == "Title" and fields.language == "en"
     assert 0 < len(fields.body) < MAX_PAGE_NODES

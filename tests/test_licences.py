@@ -147,7 +147,7 @@ def test_runtime_code_imports_no_copyleft_module(tmp_path: Path) -> None:
         from warcio.statusandheaders import StatusAndHeaders
         from warcio.warcwriter import WARCWriter
         from newsarchive.replay.index_lookup import request_key
-        from newsarchive.wacz import write_wacz
+        from newsarchive.archive_tools.wacz import write_wacz
         from newsarchive.warc.index import index_archives
 
         root = Path(sys.argv[1])

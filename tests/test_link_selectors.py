@@ -9,7 +9,7 @@ from typing import Any
 from parsel import Selector
 
 from job_runs import read_jsonl
-from newsarchive.extract import first_link
+from newsarchive.extraction.selectors import first_link
 from test_job_outcomes import article, crawl, listing
 
 PAGE = Selector(text=(

@@ -16,7 +16,7 @@ from scrapy.crawler import CrawlerRunner
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from newsarchive.boilerplate import CRAWLER_ATTRIBUTE, block_key
+from newsarchive.extraction.boilerplate import CRAWLER_ATTRIBUTE, block_key
 from newsarchive.items import Article
 from newsarchive.pipelines import BoilerplatePipeline, CleanPipeline, DedupePipeline, ValidatePipeline
 
@@ -27,7 +27,7 @@ PIPELINES = {
     "newsarchive.pipelines.DedupePipeline": 400,
 }
 BASE_SETTINGS: dict[str, Any] = {
-    "SPIDER_MIDDLEWARES": {"newsarchive.boilerplate.BoilerplateLearnerMiddleware": 100},
+    "SPIDER_MIDDLEWARES": {"newsarchive.extraction.boilerplate.BoilerplateLearnerMiddleware": 100},
     "ROBOTSTXT_OBEY": False,
     "LOG_LEVEL": "WARNING",
     "TELNETCONSOLE_ENABLED": False,

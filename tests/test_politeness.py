@@ -10,7 +10,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import CrawlerRunner
 
-from newsarchive.crawl_job import crawl_settings
+from newsarchive.runner.crawl_job import crawl_settings
 from newsarchive.politeness import MAX_DELAY_STAT, AutoThrottle, is_loopback
 from newsarchive.spiders.timesca import TimescaSpider
 
@@ -68,7 +68,7 @@ async def test_a_site_treated_as_remote_is_throttled(sample_site: Any, tmp_path:
 
 
 def test_the_crawl_summary_says_how_hard_the_crawl_held_back() -> None:
-    from newsarchive.crawl_job import CrawlResult, summary_lines
+    from newsarchive.runner.crawl_job import CrawlResult, summary_lines
 
     polite = summary_lines(CrawlResult(None, {MAX_DELAY_STAT: 1.234}, 2.0))
     assert "politeness:     AutoThrottle, delays up to 1.23 s between requests to a site" in polite
@@ -136,7 +136,7 @@ async def test_robots_crawl_delay_is_the_least_delay(static_site: Any) -> None:
 def test_a_remote_crawl_with_the_placeholder_contact_is_warned_about() -> None:
     from scrapy.settings import Settings
 
-    from newsarchive.crawl_job import crawl_settings
+    from newsarchive.runner.crawl_job import crawl_settings
     from newsarchive.politeness import contact_warning
 
     defaults = crawl_settings()

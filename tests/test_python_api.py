@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import newsarchive
-import newsarchive.crawl_job  # noqa: F401 - imported first, as a crawl in this process would
+import newsarchive.runner.crawl_job  # noqa: F401 - imported first, as a crawl in this process would
 import newsarchive.replay.handler  # noqa: F401 - the replay package too: newsarchive.replay stays callable
 from newsarchive import CrawlFailed
 

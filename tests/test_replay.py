@@ -15,7 +15,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerRunner
 from scrapy.settings import Settings
 
-from newsarchive.fetch_time import FETCHED_AT_META
+from newsarchive.warc.fetch_time import FETCHED_AT_META
 from newsarchive.replay import REPLAY_DOWNLOAD_HANDLERS, WARC_META
 from newsarchive.replay.index_lookup import CaptureIndex, rank
 from newsarchive.warc.reader import iter_archive_paths

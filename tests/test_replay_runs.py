@@ -21,7 +21,7 @@ import pytest
 from scrapy.settings import Settings
 
 from conftest import REPO_ROOT, run_cli
-from newsarchive.dedupe import canonical_url
+from newsarchive.job.dedupe import canonical_url
 from newsarchive.replay.runs import ArchiveCache, RunSelectionError, find_runs, parse_warc_name
 
 ARTICLES, HIDDEN = 60, 15

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.sitedef import SiteDefinitionError, load_site, site_from_dict
+from newsarchive.sites.definition import SiteDefinitionError, load_site, site_from_dict
 
 SITES = Path(__file__).parent / "sites"
 
@@ -126,7 +126,7 @@ def test_bad_sources_name_the_key(data: dict, key: str, words: str) -> None:
 
 
 def test_a_definition_in_python_is_checked_too() -> None:
-    from newsarchive.sitedef import ListingRules, SiteDefinition
+    from newsarchive.sites.definition import ListingRules, SiteDefinition
 
     with pytest.raises(SiteDefinitionError, match="start_urls: needs at least one URL"):
         SiteDefinition(name="nothing")

@@ -8,7 +8,7 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from newsarchive.article_fields import extract_article_fields, without_site_name
+from newsarchive.extraction.article_fields import extract_article_fields, without_site_name
 
 
 def page(h1: str = "", site: str = "", og: str = "") -> Selector:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from newsarchive.progress import terminal_progress
-from newsarchive.verify import verify
+from newsarchive.archive_tools.progress import terminal_progress
+from newsarchive.archive_tools.verify import verify
 from warc_builders import Capture, chunked, write_warc
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import REPO_ROOT, require, run_cli
 from newsarchive.replay.index_lookup import CaptureIndex, CaptureResolver
-from newsarchive.wacz import read_wacz_index, write_wacz
+from newsarchive.archive_tools.wacz import read_wacz_index, write_wacz
 from newsarchive.warc.index import cdxj_lines
 from warc_builders import Capture, write_warc
 

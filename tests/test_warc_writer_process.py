@@ -233,7 +233,7 @@ def test_jobdir_crawls_keep_their_requests_on_disk_with_written_pointers(sample_
 
 
 def test_a_pending_pointer_pickles_only_once_written() -> None:
-    from newsarchive.provenance import PendingPointer
+    from newsarchive.warc.provenance import PendingPointer
 
     pending = PendingPointer()
     with pytest.raises(TypeError, match="still being written"):
@@ -289,7 +289,7 @@ async def test_the_pointer_pipeline_drops_items_whose_records_failed() -> None:
     from scrapy.utils.test import get_crawler
 
     from newsarchive.items import Article
-    from newsarchive.provenance import PendingPointer, WarcPointerPipeline
+    from newsarchive.warc.provenance import PendingPointer, WarcPointerPipeline
 
     crawler = get_crawler()
     pipeline = WarcPointerPipeline.from_crawler(crawler)

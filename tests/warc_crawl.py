@@ -16,7 +16,7 @@ from scrapy.crawler import CrawlerRunner
 from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 
-from newsarchive.provenance import WARC_META, PendingPointer
+from newsarchive.warc.provenance import WARC_META, PendingPointer
 from newsarchive.warc.capture import MIDDLEWARE_PATH, MIDDLEWARE_PRIORITY
 from newsarchive.warc.handler import HANDLER_PATH
 
@@ -26,7 +26,7 @@ BIN = Path(sys.executable).parent
 WARC_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_HANDLERS": {"http": HANDLER_PATH, "https": HANDLER_PATH},
     "DOWNLOADER_MIDDLEWARES": {MIDDLEWARE_PATH: MIDDLEWARE_PRIORITY},
-    "ITEM_PIPELINES": {"newsarchive.provenance.WarcPointerPipeline": 500},
+    "ITEM_PIPELINES": {"newsarchive.warc.provenance.WarcPointerPipeline": 500},
 }
 
 Responder = Callable[[socket.socket, bytes], bool]

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive.access.bodies import DEFAULT_MAX_SIZE, decoded_body
-from newsarchive.dedupe import canonical_url
-from newsarchive.feeds import read_json_lines
+from newsarchive.job.dedupe import canonical_url
+from newsarchive.job.item_feed import read_json_lines
 from newsarchive.replay.index_lookup import Capture, CaptureIndex, CaptureResolver, DamagedCapture, Resolved
 from newsarchive.warc.reader import ARCHIVE_SUFFIXES
 

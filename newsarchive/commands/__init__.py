@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from newsarchive.crawl_job import CrawlResult, UnknownSpider, run_crawl
-from newsarchive.sitedef import SiteDefinitionError
+from newsarchive.runner.crawl_job import CrawlResult, UnknownSpider, run_crawl
+from newsarchive.sites.definition import SiteDefinitionError
 
 
 def crawl_or_report(
@@ -82,7 +82,7 @@ def log_level(value: str) -> str:
 
 def checked_settings(pairs: list[str] | None) -> dict[str, str]:
     """``-s NAME=VALUE`` options as a dict; ``ValueError`` names the bad option."""
-    from newsarchive.crawl_job import parse_pairs
+    from newsarchive.runner.crawl_job import parse_pairs
     from newsarchive.setting_names import SettingError, check_settings
 
     settings = parse_pairs(pairs, "-s")

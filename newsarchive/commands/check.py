@@ -13,11 +13,11 @@ import sys
 from typing import TYPE_CHECKING
 
 from newsarchive.commands import checked_settings
-from newsarchive.crawl_job import parse_pairs
-from newsarchive.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_USAGE
+from newsarchive.runner.crawl_job import parse_pairs
+from newsarchive.job.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_USAGE
 
 if TYPE_CHECKING:
-    from newsarchive.listing_spider import ListingSpider
+    from newsarchive.sources.listing_spider import ListingSpider
 
 HELP = "dry run: show what a crawl would find on one listing page and its first article; writes nothing"
 PROG = "newsarchive check"

@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 from newsarchive.commands import checked_settings, crawl_or_report, log_level, quiet_startup
-from newsarchive.crawl_job import ITEMS_FILE, WARC_SUBDIR, parse_pairs, resolve_spider, summary_lines
-from newsarchive.sitedef import SiteDefinitionError
+from newsarchive.runner.crawl_job import ITEMS_FILE, WARC_SUBDIR, parse_pairs, resolve_spider, summary_lines
+from newsarchive.sites.definition import SiteDefinitionError
 
 HELP = "crawl a site (spider name, site TOML or a listing URL) into DIR/items.jsonl and DIR/warc/"
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from newsarchive.commands import crawl_or_report, log_level
-from newsarchive.crawl_job import ITEMS_FILE, RUNS_FILE, SEEN_FILE, WARC_SUBDIR, summary_lines
+from newsarchive.runner.crawl_job import ITEMS_FILE, RUNS_FILE, SEEN_FILE, WARC_SUBDIR, summary_lines
 from newsarchive.job.extension import RETRY_FILE, STATE_FILE
 from newsarchive.sample_site import SampleSite
 

@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsarchive.progress import ProblemPrinter, progress_line
+from newsarchive.archive_tools.progress import ProblemPrinter, progress_line
 from newsarchive.warc.index import INDEX_NAME, index_archives, write_index
 from newsarchive.warc.reader import directories_without_archives, iter_archive_paths, unfinished_files
 from newsarchive.warc.recovery import finish_unfinished

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import inspect
 
-from newsarchive.crawl_job import crawl_settings
-from newsarchive.listing_spider import ListingSpider, spider_arguments
-from newsarchive.sitedef import SiteDefinitionError, load_site
+from newsarchive.runner.crawl_job import crawl_settings
+from newsarchive.sources.listing_spider import ListingSpider, spider_arguments
+from newsarchive.sites.definition import SiteDefinitionError, load_site
 from newsarchive.sites import example_site_files
 
 HELP = "list the spiders and example site files (with their -a arguments)"

@@ -14,10 +14,10 @@ import argparse
 import sys
 
 from newsarchive.commands import checked_settings, log_level, quiet_startup
-from newsarchive.crawl_job import parse_pairs
-from newsarchive.outcome import EXIT_NOTHING, EXIT_USAGE
+from newsarchive.runner.crawl_job import parse_pairs
+from newsarchive.job.outcome import EXIT_NOTHING, EXIT_USAGE
 from newsarchive.replay.job import NothingToReplay, ReplayOutcome, ReplayUsageError, replay_job, replay_settings
-from newsarchive.sitedef import SiteDefinitionError
+from newsarchive.sites.definition import SiteDefinitionError
 
 HELP = (
     "run a spider over archived WARC/WACZ files with no network: every request is "

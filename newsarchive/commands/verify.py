@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsarchive.progress import ProblemPrinter, progress_line
-from newsarchive.verify import verify
+from newsarchive.archive_tools.progress import ProblemPrinter, progress_line
+from newsarchive.archive_tools.verify import verify
 
 HELP = (
     "account for every byte of every WARC/ARC file (damage reported with offset and length), "

@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsarchive.progress import ProblemPrinter, progress_line
-from newsarchive.wacz import write_wacz
+from newsarchive.archive_tools.progress import ProblemPrinter, progress_line
+from newsarchive.archive_tools.wacz import write_wacz
 from newsarchive.warc.reader import NoArchives, directories_without_archives, unfinished_files
 
 HELP = "package WARC files as one WACZ 1.1.1 file (index, page list and datapackage included)"

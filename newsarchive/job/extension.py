@@ -22,7 +22,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from newsarchive.feeds import feed_failed, feed_tail_items, local_jsonl_feeds
+from newsarchive.job.item_feed import feed_failed, feed_tail_items, local_jsonl_feeds
 from newsarchive.job.failures import PERMANENT
 from newsarchive.job.retries import DEFAULT_DELAY, DEFAULT_MAX_RETRIES, RetryLedger
 from newsarchive.job.walks import ListingWalks

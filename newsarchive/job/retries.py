@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from newsarchive.atomic import AtomicFile
-from newsarchive.dedupe import canonical_url
+from newsarchive.job.dedupe import canonical_url
 
 logger = logging.getLogger(__name__)
 

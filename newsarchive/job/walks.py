@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsarchive.dedupe import canonical_url
+from newsarchive.job.dedupe import canonical_url
 from newsarchive.job.state_file import StateDamaged, read_state, write_state
 
 logger = logging.getLogger(__name__)

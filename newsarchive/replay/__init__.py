@@ -4,7 +4,7 @@ import sys
 import types
 from typing import Any
 
-from newsarchive.provenance import WARC_META
+from newsarchive.warc.provenance import WARC_META
 from newsarchive.replay.addon import ReplayAddon
 from newsarchive.replay.handler import (
     CaptureMissing,

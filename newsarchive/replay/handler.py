@@ -28,8 +28,8 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import build_from_crawler, load_object
 from warcio.timeutils import iso_date_to_datetime
 
-from newsarchive.fetch_time import FETCHED_AT_META
-from newsarchive.provenance import WARC_META
+from newsarchive.warc.fetch_time import FETCHED_AT_META
+from newsarchive.warc.provenance import WARC_META
 from newsarchive.replay.index_lookup import Capture, CaptureIndex, CaptureResolver, DamagedCapture, Resolved
 from newsarchive.replay.runs import ArchiveCache, ReplayArchive, ReplayScope, RunSelectionError
 from newsarchive.warc.reader import Damage, StoredRecord, dechunk
@@ -375,7 +375,7 @@ class ReplayDownloadHandler(BaseDownloadHandler):
 
 
 def _pointer(capture: Capture, record: StoredRecord) -> dict[str, Any]:
-    """Where the record is, in the shape the live capture leaves (``newsarchive.provenance``)."""
+    """Where the record is, in the shape the live capture leaves (``newsarchive.warc.provenance``)."""
     return {
         "filename": capture.filename,
         "offset": capture.offset,

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive.atomic import AtomicFile
-from newsarchive.crawl_job import CrawlResult, UnknownSpider, crawl_settings, resolve_spider
-from newsarchive.dedupe import canonical_url
-from newsarchive.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
+from newsarchive.runner.crawl_job import CrawlResult, UnknownSpider, crawl_settings, resolve_spider
+from newsarchive.job.dedupe import canonical_url
+from newsarchive.job.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
 from newsarchive.replay import REPLAY_DOWNLOAD_HANDLERS
 from newsarchive.replay.index_lookup import normalize_timestamp
 from newsarchive.replay.runs import ArchiveCache, ReplayArchive, Run, RunSelectionError
@@ -38,7 +38,7 @@ from newsarchive.warc.reader import ARCHIVE_SUFFIXES, directories_without_archiv
 
 logger = logging.getLogger(__name__)
 
-WARC_SUBDIR = "warc"  # newsarchive.crawl_job's layout of a job directory
+WARC_SUBDIR = "warc"  # newsarchive.runner.crawl_job's layout of a job directory
 RUNS_FILE = "runs.jsonl"
 BOTH = "--run and --at both choose what to replay: give one of them"
 
@@ -138,7 +138,7 @@ class ReplayOutcome:
     @property
     def status(self) -> int:
         """0 done, 1 failed or interrupted, 2 a bad spider argument, 3 nothing replayed in
-        any run (``newsarchive.outcome``)."""
+        any run (``newsarchive.job.outcome``)."""
         statuses = {r.result.status for r in self.replays}
         if not self.replays or self.interrupted or self.error:
             return EXIT_FAILED
@@ -288,7 +288,7 @@ def replay_job(
         usage: list[bool] = []
 
         def failed(failure: Any) -> None:
-            from newsarchive.listing_spider import SpiderArgumentError
+            from newsarchive.sources.listing_spider import SpiderArgumentError
 
             usage.append(bool(failure.check(SpiderArgumentError)))
             errors.append(failure.getErrorMessage() or repr(failure.value))

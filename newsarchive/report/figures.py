@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive.access.archive import ITEMS_FILE, RUNS_FILE, WARC_SUBDIR, Archive
-from newsarchive.feeds import read_json_lines
+from newsarchive.job.item_feed import read_json_lines
 from newsarchive.warc.reader import ARCHIVE_SUFFIXES
 
 FAILED_FILE = "failed-articles.jsonl"

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsarchive.crawl_job import ITEMS_FILE, RUNS_FILE, file_states, output_files
-from newsarchive.feeds import read_json_lines
-from newsarchive.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_OK
+from newsarchive.runner.crawl_job import ITEMS_FILE, RUNS_FILE, file_states, output_files
+from newsarchive.job.item_feed import read_json_lines
+from newsarchive.job.outcome import EXIT_FAILED, EXIT_NOTHING, EXIT_OK
 
 
 class CrawlFailed(RuntimeError):

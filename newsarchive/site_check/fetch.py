@@ -5,7 +5,7 @@ fetches each page itself (urllib), as the crawl would ask for it (the project's
 ``USER_AGENT``, gzip/deflate, redirects followed), with the crawl's bounds
 (``DOWNLOAD_MAXSIZE`` on the decoded body, so a compression bomb stops early) and a
 total time limit. The body becomes the same kind of Scrapy response the spider callbacks
-get, with the charset repair of :mod:`newsarchive.charset` applied, so the extraction
+get, with the charset repair of :mod:`newsarchive.extraction.charset` applied, so the extraction
 code sees exactly what it sees in a crawl. Every failure is a :class:`FetchError` whose
 message is one line.
 """
@@ -195,7 +195,7 @@ def _check_size(out: bytearray, limit: int, url: str) -> None:
 
 def _charset_repaired(response: HtmlResponse) -> HtmlResponse:
     """The response decoded as the crawl's charset repair would decode it."""
-    from newsarchive.charset import repaired_encoding
+    from newsarchive.extraction.charset import repaired_encoding
 
     try:
         found = repaired_encoding(response)

@@ -3,8 +3,8 @@
 The automatic rules say where the teasers were (:attr:`AutoListing.signature`: the path of
 their container and the block tag), not which selectors would find them. From that path
 and the teasers' own links, candidate CSS selectors are built and each one is *run* on
-the page with the crawl's :func:`~newsarchive.extract.select` and
-:func:`~newsarchive.extract.first_text`: only selectors that give the same teasers (same
+the page with the crawl's :func:`~newsarchive.extraction.selectors.select` and
+:func:`~newsarchive.extraction.selectors.first_text`: only selectors that give the same teasers (same
 URLs and titles, in the same order), and a ``next_page`` selector that gives the same next
 page, are kept. So a site file written from them crawls this page as the automatic rules
 do, and keeps working when the automatic rules would not (a last page with two teasers).
@@ -24,7 +24,7 @@ from urllib.parse import urldefrag
 from lxml import etree
 from scrapy.http import HtmlResponse
 
-from newsarchive.extract import element_text, first_text, select
+from newsarchive.extraction.selectors import element_text, first_text, select
 from newsarchive.sources.auto_listing import AutoListing, Teaser
 
 __all__ = ["InferredListing", "infer_listing"]

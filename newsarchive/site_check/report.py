@@ -4,7 +4,7 @@ The listing page goes through the spider's own ``parse_listing`` and the article
 through its ``parse_article``: the teasers, the next page and the article fields shown
 are the ones a crawl would get, with the warnings it would log. Around that, each
 selector of the site definition is run on its own (with the project's
-:func:`~newsarchive.extract.select` and :func:`~newsarchive.extract.first_text`), so a
+:func:`~newsarchive.extraction.selectors.select` and :func:`~newsarchive.extraction.selectors.first_text`), so a
 selector that matches nothing, or a ``url`` selector that gives link text instead of a
 URL, is named with its TOML key.
 
@@ -21,14 +21,14 @@ from typing import Any
 
 from scrapy.http import HtmlResponse, Request
 
-from newsarchive.article_fields import extract_article_fields, page_language
-from newsarchive.date_extraction import extract_published
-from newsarchive.extract import first_link, first_text, select
-from newsarchive.fetch_time import fetched_at
+from newsarchive.extraction.article_fields import extract_article_fields, page_language
+from newsarchive.extraction.date_extraction import extract_published
+from newsarchive.extraction.selectors import first_link, first_text, select
+from newsarchive.warc.fetch_time import fetched_at
 from newsarchive.items import Article
-from newsarchive.listing_spider import ListingSpider
+from newsarchive.sources.listing_spider import ListingSpider
 from newsarchive.site_check.capture import captured_warnings
-from newsarchive.sitedef import ArticleRules, ListingRules
+from newsarchive.sites.definition import ArticleRules, ListingRules
 from newsarchive.sources.auto_listing import AutoListing, find_teasers
 
 __all__ = [

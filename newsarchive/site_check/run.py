@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from newsarchive.items import Article
-from newsarchive.listing_spider import ListingSpider
+from newsarchive.sources.listing_spider import ListingSpider
 from newsarchive.site_check.fetch import FetchError, FetchLimits, fetch_html
 from newsarchive.site_check.report import (
     ERROR,

@@ -16,10 +16,10 @@ from scrapy.crawler import Crawler
 from scrapy.spiderloader import get_spider_loader
 from scrapy.statscollectors import MemoryStatsCollector
 
-from newsarchive.crawl_job import UnknownSpider, crawl_settings, resolve_spider
+from newsarchive.runner.crawl_job import UnknownSpider, crawl_settings, resolve_spider
 from newsarchive.job import JobState
-from newsarchive.listing_spider import ListingSpider, SpiderArgumentError
-from newsarchive.sitedef import SiteDefinitionError
+from newsarchive.sources.listing_spider import ListingSpider, SpiderArgumentError
+from newsarchive.sites.definition import SiteDefinitionError
 
 __all__ = ["CheckUsageError", "load_spider"]
 

@@ -1,7 +1,7 @@
 """The site definition a checked page suggests, as a TOML site file to start from.
 
 ``newsarchive check URL --toml > site.toml`` writes a file ``newsarchive crawl site.toml``
-accepts (it is loaded with :func:`~newsarchive.sitedef.site_from_dict` before it is
+accepts (it is loaded with :func:`~newsarchive.sites.definition.site_from_dict` before it is
 printed): the page as the start URL, its host, the site's time zone and languages (else
 ``<html lang>``), and ``[listing]`` selectors:
 
@@ -25,10 +25,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsarchive.job.redirects import on_site
-from newsarchive.listing_spider import ListingSpider
+from newsarchive.sources.listing_spider import ListingSpider
 from newsarchive.site_check.infer import InferredListing, infer_listing
 from newsarchive.site_check.report import ListingReport
-from newsarchive.sitedef import site_from_dict
+from newsarchive.sites.definition import site_from_dict
 
 __all__ = ["inferred_site", "inferred_toml", "toml_document"]
 

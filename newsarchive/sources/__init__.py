@@ -1,9 +1,9 @@
-"""Listing sources that need no hand-written selectors.
+"""Where article URLs come from: listing pages, feeds, sitemaps.
 
 A site's articles are found on *listing sources*: paginated HTML listings (the
 ``[listing]`` selectors of a site definition), and the machine-readable lists most news
-sites publish anyway. The modules here read those documents into plain data; the
-spider (:mod:`newsarchive.listing_spider`) turns each entry into a teaser and handles it
+sites publish anyway. :mod:`~newsarchive.sources.listing_spider` walks them all; the other
+modules read those documents into plain data, which the spider turns each entry into a teaser and handles it
 exactly like a listing teaser (archived ones skipped, failed ones retried, walks resumed).
 
 - :mod:`~newsarchive.sources.syndication`: RSS 2.0, RSS 1.0 (RDF) and Atom feeds, read

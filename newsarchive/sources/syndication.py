@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from lxml import etree, html
 from w3lib.url import add_or_replace_parameter
 
-from newsarchive.extract import element_text, squeeze
+from newsarchive.extraction.selectors import element_text, squeeze
 
 #: Content types feedparser is told a body has when the response did not say.
 DEFAULT_CONTENT_TYPE = "application/xml"

@@ -5,7 +5,7 @@ it sees every response as received: redirect hops, 4xx/5xx, retried attempts,
 ``robots.txt``. Each exchange goes to the :class:`~newsarchive.warc.archiver.Archiver`,
 which writes a ``response`` (or ``revisit``) record and a ``request`` record, and
 ``response.meta[WARC_META]`` points at the response record (see
-:mod:`newsarchive.provenance`).
+:mod:`newsarchive.warc.provenance`).
 Responses that did not come off the wire now (HTTP cache hits, other schemes) are not
 archived and carry no pointer. Request records are redacted by the archiver
 (:mod:`newsarchive.warc.redaction`: ``Proxy-Authorization`` always, the
@@ -14,8 +14,8 @@ archived and carry no pointer. Request records are redacted by the archiver
 The archiver runs in a writer process by default (:mod:`newsarchive.warc.writer_process`),
 so hashing, gzip and indexing use another core instead of the crawl's one thread;
 the response goes on to the spider at once with a
-:class:`~newsarchive.provenance.PendingPointer`, and
-:class:`~newsarchive.provenance.WarcPointerPipeline` holds items until their records
+:class:`~newsarchive.warc.provenance.PendingPointer`, and
+:class:`~newsarchive.warc.provenance.WarcPointerPipeline` holds items until their records
 are written. If the writer falls more than ``NEWSARCHIVE_WARC_BACKLOG`` bytes behind,
 responses wait for their records, so memory stays bounded.
 ``NEWSARCHIVE_WARC_WRITER_PROCESS = False`` runs the archiver in the crawl process.
@@ -35,8 +35,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import load_object
 
-from newsarchive.fetch_time import FETCHED_AT_META
-from newsarchive.provenance import WARC_META, PendingPointer, WarcPointerPipeline
+from newsarchive.warc.fetch_time import FETCHED_AT_META
+from newsarchive.warc.provenance import WARC_META, PendingPointer, WarcPointerPipeline
 from newsarchive.warc.archiver import HANDLER_PATH, WIRE_META, Archiver, Outcome, WarcSettings, WireExchange
 from newsarchive.warc.redaction import policy
 from newsarchive.warc.writer_process import WriterProcess, WriterProcessError, log_settings

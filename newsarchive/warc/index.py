@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from warcio.timeutils import iso_date_to_timestamp
 
 from newsarchive.atomic import AtomicFile
-from newsarchive.progress import Progress, counted
+from newsarchive.archive_tools.progress import Progress, counted
 from newsarchive.warc.cdxj import (
     BUFF_SIZE,
     LineMaker,

@@ -5,7 +5,7 @@ indexing cost about half a millisecond per page, which a thread cannot take off 
 GIL). Run in a child process, they use another core; the crawl only hands over each
 exchange (a small header and the body, down a pipe) and goes on. The answer, the
 record's location, completes the response's pending pointer; items wait for it in
-:class:`~newsarchive.provenance.WarcPointerPipeline`, so every exported item points at a
+:class:`~newsarchive.warc.provenance.WarcPointerPipeline`, so every exported item points at a
 record already on disk.
 
 Messages are length-prefixed pickles between two processes of the same program; a body

@@ -1,7 +1,7 @@
 """JSON-LD: the structured data news publishers declare for search engines.
 
-Dates (:mod:`newsarchive.date_extraction`) and article fields
-(:mod:`newsarchive.article_fields`) both read it, so script finding, unwrapping and the
+Dates (:mod:`newsarchive.extraction.date_extraction`) and article fields
+(:mod:`newsarchive.extraction.article_fields`) both read it, so script finding, unwrapping and the
 walk through ``@graph``-style nesting live here once.
 
 Pages are written by anyone: nesting is followed 8 levels deep, JSON nested too deeply

@@ -28,11 +28,11 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
-from newsarchive.feeds import WRITE_FAILED_STAT
+from newsarchive.job.item_feed import WRITE_FAILED_STAT
 from newsarchive.job.extension import RETRY_FILE, STATE_FILE
-from newsarchive.outcome import EXIT_FAILED, EXIT_USAGE, Outcome, judge
+from newsarchive.job.outcome import EXIT_FAILED, EXIT_USAGE, Outcome, judge
 from newsarchive.politeness import MAX_DELAY_STAT
-from newsarchive.sitedef import load_site
+from newsarchive.sites.definition import load_site
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class CrawlResult:
 
     @property
     def outcome(self) -> Outcome:
-        """How the run ended (see :mod:`newsarchive.outcome`)."""
+        """How the run ended (see :mod:`newsarchive.job.outcome`)."""
         if self.error is not None and self.error_status == EXIT_USAGE:
             return Outcome("usage", EXIT_USAGE, self.error)
         return judge(self.stats, self.error, replay=self.replay)
@@ -152,7 +152,7 @@ def run_crawl(
     usage: list[bool] = []
 
     def failed(failure: Any) -> None:
-        from newsarchive.listing_spider import SpiderArgumentError
+        from newsarchive.sources.listing_spider import SpiderArgumentError
 
         usage.append(bool(failure.check(SpiderArgumentError)))
         errors.append(failure.getErrorMessage())

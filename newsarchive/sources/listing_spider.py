@@ -4,7 +4,7 @@ It walks a site's *listing sources*: paginated HTML listings (latest news, a cat
 tag, search results), RSS/Atom feeds and sitemaps (:mod:`newsarchive.sources`). It turns
 each teaser or entry into an :class:`~newsarchive.items.Article` and, unless told not
 to, follows it to its article page and merges what it finds there. What differs between
-sites is data (a :class:`~newsarchive.sitedef.SiteDefinition`), not code.
+sites is data (a :class:`~newsarchive.sites.definition.SiteDefinition`), not code.
 
 Spider arguments (``-a name=value``):
 
@@ -50,19 +50,19 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from newsarchive.article_fields import extract_article_fields, page_language
-from newsarchive.date_extraction import extract_published
-from newsarchive.date_warnings import DateWarnings
-from newsarchive.dates import format_iso, normalize_date
-from newsarchive.dedupe import canonical_url
-from newsarchive.extract import first_link, first_text, select
-from newsarchive.fetch_time import fetched_at
+from newsarchive.extraction.article_fields import extract_article_fields, page_language
+from newsarchive.extraction.date_extraction import extract_published
+from newsarchive.extraction.date_warnings import DateWarnings
+from newsarchive.extraction.dates import format_iso, normalize_date
+from newsarchive.job.dedupe import canonical_url
+from newsarchive.extraction.selectors import first_link, first_text, select
+from newsarchive.warc.fetch_time import fetched_at
 from newsarchive.items import ARTICLE_FIELDS, Article
 from newsarchive.job import JobState, Walk
 from newsarchive.job.failures import PERMANENT, failure_reason
 from newsarchive.job.redirects import ON_SITE_META, on_site
-from newsarchive.provenance import attach_warc_pointer
-from newsarchive.sitedef import ListingRules, SiteDefinition
+from newsarchive.warc.provenance import attach_warc_pointer
+from newsarchive.sites.definition import ListingRules, SiteDefinition
 from newsarchive.sources.auto_listing import AutoListing, find_teasers
 from newsarchive.sources.auto_listing import Teaser as AutoTeaser
 from newsarchive.sources.sitemaps import (

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from newsarchive.progress import Progress
+from newsarchive.archive_tools.progress import Progress
 from newsarchive.replay.index_lookup import request_key
 from newsarchive.warc.reader import (
     ARCHIVE_SUFFIXES,

@@ -63,8 +63,8 @@ from lxml import etree
 
 from lxml import html as lxml_html
 
-from newsarchive.dates import FUTURE_SLACK, MIN_DATE, DateparserBudget, _normalize, resolve_timezone
-from newsarchive.json_ld import MAX_JSON_LD_OBJECTS, json_ld_scripts, load_json, unwrap, walk_json
+from newsarchive.extraction.dates import FUTURE_SLACK, MIN_DATE, DateparserBudget, _normalize, resolve_timezone
+from newsarchive.extraction.json_ld import MAX_JSON_LD_OBJECTS, json_ld_scripts, load_json, unwrap, walk_json
 
 __all__ = [
     "HTMLDATE_EXTENSIVE",
@@ -108,12 +108,12 @@ whole tree costs about a second per million nodes.
 MAX_SOURCE_ITEMS = 2_000
 """``<meta>`` tags, JSON-LD scripts, ``<time>`` elements and selector matches read per source
 (real pages: at most 189 meta tags, 80 ``<time>`` elements, 28 JSON-LD scripts); JSON-LD
-objects: :data:`~newsarchive.json_ld.MAX_JSON_LD_OBJECTS`."""
+objects: :data:`~newsarchive.extraction.json_ld.MAX_JSON_LD_OBJECTS`."""
 MAX_TEXT_BLOCKS = 1_000
 """Byline-like blocks (class/id saying date, time, byline, meta...) the text step reads
 (real pages: at most 549). Each is read only as far as a byline can go (300 characters)."""
 MAX_DATE_CANDIDATES = 250
-"""Strings handed to :func:`~newsarchive.dates.normalize_date` per page (real pages: at most 15)."""
+"""Strings handed to :func:`~newsarchive.extraction.dates.normalize_date` per page (real pages: at most 15)."""
 MAX_DATEPARSER_CALLS = 3
 """Of those, strings the fast path did not read and ``dateparser`` may try (real pages: at
 most 1; one call costs milliseconds, up to half a second on word salad with a year)."""
@@ -556,7 +556,7 @@ def _ld_kind(obj: dict, listed: bool, page_key: str | None) -> int:
 
 
 def _walk_ld(data: object, listed: bool = False, depth: int = 0) -> Iterator[tuple[dict, bool]]:
-    """:func:`~newsarchive.json_ld.walk_json`, saying whether an object is a list member
+    """:func:`~newsarchive.extraction.json_ld.walk_json`, saying whether an object is a list member
     (``itemListElement``, ``hasPart``, related links...): another article, not this one."""
     if depth > 8:
         return

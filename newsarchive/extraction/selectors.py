@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 from parsel import Selector, SelectorList, css2xpath
 
-from newsarchive.sitedef import XPATH_PREFIX
+from newsarchive.sites.definition import XPATH_PREFIX
 
 # What squeeze() turns into plain spaces inside a line (\r, \f and \v end a line there).
 _LINE_SPACES = ("\t", "\u00a0", "\u200b")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from newsarchive import __version__
-from newsarchive.progress import Progress, counted
+from newsarchive.archive_tools.progress import Progress, counted
 from newsarchive.warc.cdxj import CompressedWriter, SortingWriter
 from newsarchive.warc.index import cdxj_lines
 from newsarchive.warc.reader import Damage, DamageHandler, NoArchives, iter_archive_paths

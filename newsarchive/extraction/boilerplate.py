@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from newsarchive.cleaning import unicode_normalize
+from newsarchive.extraction.cleaning import unicode_normalize
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -1,7 +1,7 @@
 """Article-page fields (title, body, authors, tags, section, language) from one page.
 
 :func:`extract_article_fields` is what :meth:`ListingSpider.parse_article
-<newsarchive.listing_spider.ListingSpider.parse_article>` runs on every article page, and
+<newsarchive.sources.listing_spider.ListingSpider.parse_article>` runs on every article page, and
 what ``bench/article_accuracy.py`` scores against real pages, so both share one code path.
 A selector the site definition sets is used as is; where it leaves one unset, the generic
 fallbacks below apply, in order, and the first that gives any text wins. A fallback is a
@@ -18,9 +18,9 @@ site-definition query (CSS, or XPath after ``xpath:``) or a function of the page
   holds much more of the story (:func:`generic_body`);
 * authors are cleaned (:func:`clean_authors`: no e-mail addresses, URL slugs, the
   publisher's name while a person is named), and taken from the story's own ``<article>``;
-* the language is the declared one, checked against the text (:mod:`newsarchive.language`).
+* the language is the declared one, checked against the text (:mod:`newsarchive.extraction.language`).
 
-The publication date has its own extractor (:func:`~newsarchive.date_extraction.extract_published`).
+The publication date has its own extractor (:func:`~newsarchive.extraction.date_extraction.extract_published`).
 
 Work per page is bounded: a page of more than :data:`MAX_PAGE_NODES` nodes is read in a
 copy of its first ones (``ArticleFields.truncated`` says so, and it is logged), at most
@@ -42,11 +42,11 @@ from urllib.parse import urlsplit
 import parsel
 from lxml import etree
 
-from newsarchive.date_extraction import CHROME_LABELS, first_nodes, iter_nodes
-from newsarchive.extract import first_text, select, squeeze, texts
-from newsarchive.json_ld import json_ld_objects
-from newsarchive.language import choose_language
-from newsarchive.sitedef import ArticleRules
+from newsarchive.extraction.date_extraction import CHROME_LABELS, first_nodes, iter_nodes
+from newsarchive.extraction.selectors import first_text, select, squeeze, texts
+from newsarchive.extraction.json_ld import json_ld_objects
+from newsarchive.extraction.language import choose_language
+from newsarchive.sites.definition import ArticleRules
 
 logger = logging.getLogger(__name__)
 
@@ -577,7 +577,7 @@ class ArticleFields:
     section: str | None = None
     language: str | None = None  # declared (<html lang>), else detected; the text's when it contradicts it
     language_declared: str | None = None  # the page's <html lang>, primary subtag
-    language_detected: str | None = None  # what the body text is in (newsarchive.language), if sure
+    language_detected: str | None = None  # what the body text is in (newsarchive.extraction.language), if sure
     truncated: bool = False  # the page had more than MAX_PAGE_NODES nodes: read its first ones
     fallbacks: tuple[str, ...] = ()  # fields whose site selector found nothing: the generic rules' instead
 
@@ -872,7 +872,7 @@ _NO_TEXT = frozenset({"script", "style", "noscript", "template"})
 
 
 def _text(element: etree._Element) -> str:
-    """:func:`~newsarchive.extract.element_text` of an element, in one walk over its subtree.
+    """:func:`~newsarchive.extraction.selectors.element_text` of an element, in one walk over its subtree.
 
     Equal to it for an element that does not itself sit inside a script, style,
     noscript or template element (:func:`_inside` skips those): ``element_text`` asks

@@ -15,7 +15,7 @@ from collections import Counter
 
 __all__ = ["DateWarnings", "date_shape"]
 
-logger = logging.getLogger("newsarchive.dates")
+logger = logging.getLogger("newsarchive.extraction.dates")
 
 _DIGITS = re.compile(r"\d+")
 _MAX_SHAPE = 60
