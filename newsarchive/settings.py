@@ -102,7 +102,10 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "newsarchive.politeness.AutoThrottle": 0,
     "newsarchive.job.progress.CrawlProgress": 500,
+    "newsarchive.job.slowest_pages.SlowestPages": 500,
 }
+# The slowest fetches of each run, kept for runs.jsonl and `newsarchive report` (0: none).
+NEWSARCHIVE_SLOWEST_PAGES = 20
 # Progress while a crawl runs (newsarchive.job.progress): a live line on a terminal, else
 # a log line every NEWSARCHIVE_PROGRESS_INTERVAL seconds; "log" or "off" to choose.
 NEWSARCHIVE_PROGRESS = "auto"

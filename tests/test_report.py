@@ -167,7 +167,45 @@ def test_archive_size_largest_pages_and_missing_fields(job: Path, report: str) -
     missing = numbers(page.tables["missing-fields"])
     assert missing["published"] == sum(not i.get("published") for i in items) == 1  # the undated edge case
     assert missing["body"] == sum(not i.get("body") for i in items) >= 1  # the 404's teaser
-    assert "Not available" in report  # no fetch durations recorded: said, not invented
+
+
+@pytest.mark.slow
+def test_slowest_pages_come_from_every_runs_fetch_times(job: Path, report: str) -> None:
+    runs = _runs(job)
+    fetched = {json.loads(line.split(" ", 2)[2])["url"]
+               for line in (job / "warc" / "index.cdxj").read_text().splitlines()}
+    recorded = [(page["seconds"], number) for number, run in enumerate(runs, 1) for page in run["slowest"]]
+    for run in runs:
+        slowest = run["slowest"]
+        assert 0 < len(slowest) <= 20
+        assert [p["seconds"] for p in slowest] == sorted((p["seconds"] for p in slowest), reverse=True)
+        assert all(p["url"] in fetched and p["status"] in (200, 404) and p["bytes"] >= 0 for p in slowest)
+    rows = Page(report).tables["slowest"]
+    assert [float(row[0]) for row in rows] == sorted((round(s, 3) for s, _ in recorded), reverse=True)[:TOP_PAGES]
+
+
+def test_slowest_pages_measure_the_servers_delay(tmp_path: Path) -> None:
+    """A server answering in 0.3 s: every recorded fetch took at least that long."""
+    from newsarchive.sample_site import SampleSite
+
+    out = tmp_path / "job"
+    with SampleSite(articles=3, latency=0.3) as site:
+        done = run_cli("crawl", "timesca", "-a", f"base_url={site.url}", "-a", "max_pages=1", "--out", str(out),
+                       "-s", "LOG_LEVEL=WARNING", "-s", "NEWSARCHIVE_SLOWEST_PAGES=2")
+    assert done.returncode == 0, done.stderr[-2000:]
+    (run,) = _runs(out)
+    assert len(run["slowest"]) == 2
+    assert all(page["seconds"] >= 0.3 for page in run["slowest"])
+    assert run["stats"]["downloader/response_count"] > 2  # only the 2 slowest are kept
+
+
+def test_no_fetch_times_is_said_not_invented(tmp_path: Path) -> None:
+    out = tmp_path / "old"
+    out.mkdir()
+    (out / "runs.jsonl").write_text(json.dumps({"outcome": "finished", "items": 1, "pages": 1}) + "\n")
+    done = run_cli("report", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "No fetch times" in (out / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -83,6 +83,17 @@ class Page:
     mime: str
 
 
+@dataclass(frozen=True)
+class SlowFetch:
+    """One of a run's slowest fetches (``slowest`` in ``runs.jsonl``): seconds to the headers."""
+
+    seconds: float
+    url: str
+    status: str
+    bytes: int
+    run: int
+
+
 @dataclass
 class Figures:
     """Everything the report shows, as plain numbers and short lists."""
@@ -113,6 +124,10 @@ class Figures:
     capture_bytes_per_day: Counter[date] = field(default_factory=Counter)
     index_bytes: int = 0
     largest: list[Page] = field(default_factory=list)
+    slowest: list[SlowFetch] = field(default_factory=list)
+    """The slowest fetches over every run that recorded them, slowest first."""
+    runs_timed: int = 0
+    """Runs whose ``runs.jsonl`` line lists its slowest fetches (older versions did not)."""
     has_index: bool = False
     warc_files: int = 0
     warc_bytes: int = 0
@@ -197,7 +212,12 @@ def _number(value: Any) -> int:
 
 
 def _read_runs(figures: Figures, path: Path) -> None:
+    slowest: list[SlowFetch] = []
     for number, run in enumerate(read_json_lines(path), start=1):
+        if isinstance(run.get("slowest"), list):
+            figures.runs_timed += 1
+            slowest = heapq.nlargest(TOP_PAGES, [*slowest, *_slow_fetches(run["slowest"], number)],
+                                     key=lambda s: (s.seconds, -s.run))
         stats: dict[str, Any] = run["stats"] if isinstance(run.get("stats"), dict) else {}
         elapsed = run.get("elapsed")
         figures.runs.append(RunRow(
@@ -219,6 +239,15 @@ def _read_runs(figures: Figures, path: Path) -> None:
                 figures.failures.add(f"download: {key[len(_EXCEPTION_KEY):].rsplit('.', 1)[-1]}", _number(value))
             elif (match := _FAILED_KEY.match(key)) and _number(value):
                 figures.failures.add(f"{match.group(1)}: {match.group(2)}", _number(value))
+    figures.slowest = slowest
+
+
+def _slow_fetches(entries: list[Any], run: int) -> Iterator[SlowFetch]:
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("seconds"), (int, float)):
+            continue  # a hand-edited or foreign line: skipped, the rest of the report stands
+        yield SlowFetch(float(entry["seconds"]), str(entry.get("url") or ""), str(entry.get("status") or "-"),
+                        _number(entry.get("bytes")), run)
 
 
 def _read_warc_dir(figures: Figures, warc: Path) -> None:

@@ -324,10 +324,19 @@ def _pages(f: Figures) -> str:
                      "included), from the index; revisits left out.</p>")
     else:
         parts.append('<p class="note">No index of captures (warc/index.cdxj).</p>')
-    parts.append('<h3>Slowest pages</h3><p class="note" id="slowest">Not available: this archive does not '
-                 "record how long each fetch took (neither the WARC records nor the items carry a "
-                 "download time). The run table above gives each run's duration and pages per second."
-                 "</p></section>")
+    parts.append("<h3>Slowest pages</h3>")
+    if f.slowest:
+        parts.append(table(["seconds", "status", "size", "run", "URL"], (
+            (f"{p.seconds:.3f}", p.status, human_bytes(p.bytes), p.run, p.url)
+            for p in f.slowest), numeric=[0, 2, 3], css_id="slowest"))
+        parts.append('<p class="note">Seconds from sending the request to the response headers (Scrapy\'s '
+                     "download latency, waiting in the queue not counted), the slowest of every run "
+                     f"({f.runs_timed} of {len(f.runs)} run(s) recorded them).</p>")
+    else:
+        parts.append('<p class="note" id="slowest">No fetch times: runs record their slowest pages in '
+                     "runs.jsonl (<code>slowest</code>); runs of older versions and replays "
+                     "have none.</p>")
+    parts.append("</section>")
     return "".join(parts)
 
 

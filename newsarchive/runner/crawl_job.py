@@ -31,6 +31,7 @@ from scrapy.utils.project import get_project_settings
 from newsarchive.job.item_feed import WRITE_FAILED_STAT
 from newsarchive.job.extension import RETRY_FILE, STATE_FILE
 from newsarchive.job.outcome import EXIT_FAILED, EXIT_USAGE, Outcome, judge
+from newsarchive.job.slowest_pages import slowest_pages
 from newsarchive.politeness import MAX_DELAY_STAT
 from newsarchive.sites.definition import load_site
 
@@ -54,6 +55,8 @@ class CrawlResult:
     error_status: int = EXIT_FAILED
     """Exit status for ``error``: 2 when the spider refused its arguments."""
     replay: bool = False
+    slowest: list[Any] = field(default_factory=list)
+    """The run's slowest fetches (:class:`~newsarchive.job.slowest_pages.SlowPage`), slowest first."""
 
     @property
     def items(self) -> int:
@@ -169,7 +172,8 @@ def run_crawl(
         stats = {}
     result = CrawlResult(out_dir=out_path, stats=stats, elapsed=elapsed, error=errors[0] if errors else None,
                          error_status=EXIT_USAGE if usage and usage[0] else EXIT_FAILED,
-                         replay=bool(process.settings.get("NEWSARCHIVE_REPLAY")))
+                         replay=bool(process.settings.get("NEWSARCHIVE_REPLAY")),
+                         slowest=slowest_pages(crawler))
     if out_path is not None:
         try:
             record_run(out_path / RUNS_FILE, spider, args, result)
@@ -199,6 +203,7 @@ def record_run(path: Path, spider: str, spider_args: Mapping[str, Any], result: 
         "items": result.items,
         "pages": result.pages,
         "elapsed": round(result.elapsed, 3),
+        "slowest": [page.to_json() for page in result.slowest],
         "newsarchive": __version__,
         "stats": {key: _jsonable(value) for key, value in sorted(stats.items())},
     }
