@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from newsarchive import __version__
 from newsarchive.archive_tools.progress import Progress, counted
+from newsarchive.archive_tools.wacz_signing import EllipticCurvePrivateKey, signed_data
 from newsarchive.warc.cdxj import CompressedWriter, SortingWriter
 from newsarchive.warc.index import cdxj_lines
 from newsarchive.warc.reader import Damage, DamageHandler, NoArchives, iter_archive_paths
@@ -52,6 +53,7 @@ def write_wacz(
     description: str | None = None,
     main_url: str | None = None,
     text: bool = True,
+    signing_key: EllipticCurvePrivateKey | None = None,
     on_damage: DamageHandler | None = None,
     progress: Progress | None = None,
 ) -> WaczResult:
@@ -61,7 +63,9 @@ def write_wacz(
     which ReplayWeb.page's full-text search reads); without items, every archived HTML
     page that answered 200 is listed. ``title``, ``description`` and ``main_url`` go into
     ``datapackage.json`` (``mainPageURL``: the page a viewer opens first). ``progress`` is
-    told what is being done.
+    told what is being done. With ``signing_key`` (a P-384 key,
+    :func:`~newsarchive.archive_tools.wacz_signing.load_signing_key`) the package is signed:
+    ``datapackage-digest.json`` gets an anonymous ``signedData``.
     """
     output = Path(output)
     result = WaczResult(path=output)
@@ -92,7 +96,9 @@ def write_wacz(
             package = _datapackage(resources, title, description, main_url)
             data = json.dumps(package, indent=2).encode("utf-8")
             _write_bytes(zf, "datapackage.json", data, compress=True)
-            digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+            digest: dict[str, Any] = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+            if signing_key is not None:
+                digest["signedData"] = signed_data(digest["hash"], signing_key, package["software"])
             _write_bytes(zf, "datapackage-digest.json", json.dumps(digest, indent=2).encode(), compress=True)
         os.replace(tmp, output)
     finally:

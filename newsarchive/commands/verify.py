@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+import zipfile
 from pathlib import Path
 
 from newsarchive.archive_tools.progress import ProblemPrinter, progress_line
 from newsarchive.archive_tools.verify import verify
+from newsarchive.archive_tools.wacz_check import check_package
 
 HELP = (
     "account for every byte of every WARC/ARC file (damage reported with offset and length), "
     "recompute every block and payload digest, find truncated records and unfinished files, "
-    "check items' warc pointers; exits 1 when anything is wrong, 3 when there is nothing to verify"
+    "check items' warc pointers and, for a WACZ, its datapackage hashes and signature; exits 1 when anything is wrong, 3 when there is nothing to verify"
 )
 
 
@@ -44,4 +46,17 @@ def run(args: argparse.Namespace) -> int:
             printer(problem)
         printer.close()
     print("\n".join(report.summary()))
-    return report.status
+    status = report.status
+    for package in wacz_files(args.paths):  # the package itself: listed files, digest, signature
+        check = check_package(package)
+        if not args.quiet:
+            for problem in check.problems:
+                print(f"problem: {package}: {problem}")
+        print(check.summary())
+        if not check.ok and status in (0, 3):
+            status = 1
+    return status
+
+
+def wacz_files(paths: list[str]) -> list[Path]:
+    return [Path(p) for p in paths if Path(p).is_file() and zipfile.is_zipfile(p)]

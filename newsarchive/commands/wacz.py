@@ -9,18 +9,21 @@ WARC/ARC file at all.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from newsarchive.archive_tools.progress import ProblemPrinter, progress_line
 from newsarchive.archive_tools.wacz import write_wacz
+from newsarchive.archive_tools.wacz_signing import SigningKeyError, load_signing_key
 from newsarchive.warc.reader import NoArchives, directories_without_archives, unfinished_files
 
 HELP = "package WARC files as one WACZ 1.1.1 file (index, page list and datapackage included)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.epilog = 'example:\n  newsarchive wacz runs/timesca/warc --items runs/timesca/items.jsonl -o crawl.wacz'
+    parser.epilog = ('examples:\n  newsarchive wacz runs/timesca/warc --items runs/timesca/items.jsonl -o crawl.wacz\n'
+                     '  newsarchive wacz runs/timesca/warc -o crawl.wacz --sign-key key.pem')
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("paths", nargs="+", metavar="PATH", help="WARC/ARC files or directories")
     parser.add_argument("-o", "--output", required=True, metavar="WACZ", help="file to write")
@@ -32,6 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the page a viewer such as ReplayWeb.page opens first (mainPageURL)")
     parser.add_argument("--no-text", action="store_true",
                         help="leave the article text out of pages/pages.jsonl (kept by default for full-text search)")
+    parser.add_argument("--sign-key", metavar="PEM",
+                        help="sign the package with this ECDSA P-384 private key (WACZ anonymous signature, "
+                             "checked by `newsarchive verify` and ReplayWeb.page; make one with `openssl ecparam "
+                             "-name secp384r1 -genkey -noout -out key.pem`; an encrypted key reads its password "
+                             "from NEWSARCHIVE_WACZ_KEY_PASSWORD)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,12 +47,20 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"newsarchive wacz: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
+    key = None
+    if args.sign_key:
+        password = os.environ.get("NEWSARCHIVE_WACZ_KEY_PASSWORD")
+        try:
+            key = load_signing_key(args.sign_key, password.encode() if password else None)
+        except SigningKeyError as exc:
+            print(f"newsarchive wacz: --sign-key {exc}", file=sys.stderr)
+            return 2
     damage = ProblemPrinter(sys.stderr, prefix="damaged: ")
     try:
         with progress_line(sys.stderr) as progress:
             result = write_wacz(args.paths, args.output, items=args.items, title=args.title,
                                 description=args.desc, main_url=args.main_url, text=not args.no_text,
-                                on_damage=damage, progress=progress)
+                                signing_key=key, on_damage=damage, progress=progress)
     except NoArchives as exc:
         print(f"newsarchive wacz: nothing to package: {exc}{_only_unfinished(args.paths)}", file=sys.stderr)
         return 3
