@@ -266,6 +266,12 @@ def block_key(text: str, *, mask_digits: bool = True) -> str:
     return key
 
 
+CHECK_EVERY = 50
+"""Counted pages between two checks of whether the learned blocks are settled."""
+
+RECENT_PAGE_KEYS = 10_000
+"""Page keys the learner remembers, to count a page fetched twice once."""
+
 MAX_LEARN_NODES = 50_000
 """Nodes (document order) of one page the learner reads; the rest of a larger page is not
 counted. News pages have a few thousand (real pages of the test corpus: at most 4,274)."""
@@ -339,6 +345,18 @@ class RepeatedBlockLearner:
     forgotten, and a block's count is never overestimated, so the learner never calls a
     block boilerplate on too little evidence. Blocks longer than ``max_block_chars`` are
     article prose and are not counted.
+
+    Once a site's boilerplate is settled, reading every page teaches nothing new and is
+    the learner's whole cost (a walk over each page's tree). So after ``sample_after``
+    counted pages, whenever the learned blocks were the same at the last two checks
+    (every :data:`CHECK_EVERY` counted pages), only one page in ``sample_every`` is
+    counted; shares stay shares of the pages counted, so the verdicts do not change. Two
+    counted pages in a row that carry fewer than half of the learned blocks (a redesign)
+    make it count every page again, as does a check that finds the learned blocks changed.
+    ``sample_every=1`` counts every page.
+
+    Pages are told apart by ``page_key`` (a URL: a page fetched twice is counted once)
+    among the last :data:`RECENT_PAGE_KEYS` pages, so memory does not grow with the crawl.
     """
 
     def __init__(
@@ -349,6 +367,8 @@ class RepeatedBlockLearner:
         error: float = 0.02,
         max_block_chars: int = 1000,
         mask_digits: bool = True,
+        sample_after: int = 200,
+        sample_every: int = 10,
     ) -> None:
         if not 0 < min_share <= 1:
             raise ValueError(f"min_share must be in (0, 1], got {min_share!r}")
@@ -356,15 +376,26 @@ class RepeatedBlockLearner:
             raise ValueError(f"min_pages must be >= 1, got {min_pages!r}")
         if not 0 < error < min_share:
             raise ValueError(f"error must be in (0, min_share), got {error!r}")
+        if sample_every < 1 or sample_after < 0:
+            raise ValueError(f"sample_every must be >= 1 and sample_after >= 0, got {sample_every!r}, "
+                             f"{sample_after!r}")
         self.min_share = min_share
         self.min_pages = min_pages
         self.max_block_chars = max_block_chars
         self.mask_digits = mask_digits
         self._width = math.ceil(1 / error)
         self._counts: dict[str, list[int]] = {}  # key -> [count, max undercount]
-        self._page_keys: set[str] = set()
+        self._page_keys: dict[int, None] = {}  # hashes of the last RECENT_PAGE_KEYS keys, oldest first
         self.pages = 0
         self.pages_cut = 0  # pages of which only the first MAX_LEARN_NODES nodes were read
+        self.sample_after = sample_after
+        self.sample_every = sample_every
+        self.sampling = False
+        """Whether only one page in ``sample_every`` is counted (the learned blocks are settled)."""
+        self.pages_skipped = 0  # pages offered while sampling and not counted
+        self._offered = 0
+        self._last_learned: frozenset[str] | None = None
+        self._strangers = 0  # counted pages in a row, while sampling, without most learned blocks
 
     # -- feeding -----------------------------------------------------------------
 
@@ -374,9 +405,9 @@ class RepeatedBlockLearner:
         Returns whether the page was counted.
         """
         if page_key is not None:
-            if page_key in self._page_keys:
+            if self._seen_key(page_key):
                 return False
-            self._page_keys.add(page_key)
+            self._remember_key(page_key)
         limit = self.max_block_chars
         keys = {self._key(b) for b in set(blocks) if b and len(b) <= limit}
         keys.discard("")
@@ -392,7 +423,49 @@ class RepeatedBlockLearner:
         if self.pages % self._width == 0:
             for key in [k for k, (c, d) in counts.items() if c + d <= bucket]:
                 del counts[key]
+        if self.sampling and self._last_learned:
+            self._notice_redesign(keys)
+        if self.sample_every > 1 and self.pages >= self.sample_after and self.pages % CHECK_EVERY == 0:
+            self._check_settled()
         return True
+
+    def wants(self, page_key: str | None = None) -> bool:
+        """Whether the next page offered (``page_key``) would be counted: lets callers skip
+        reading a page the learner would not count (a page seen before, or sampled out)."""
+        if page_key is not None and self._seen_key(page_key):
+            return False
+        if not self.sampling:
+            return True
+        self._offered += 1
+        if self._offered % self.sample_every == 0:
+            return True
+        self.pages_skipped += 1
+        return False
+
+    def _notice_redesign(self, keys: set[str]) -> None:
+        learned = self._last_learned or frozenset()
+        if 2 * len(learned & keys) >= len(learned):
+            self._strangers = 0
+            return
+        self._strangers += 1
+        if self._strangers >= 2:  # not one odd page: the site's furniture changed
+            self.sampling = False
+            self._last_learned = None
+            self._strangers = 0
+
+    def _check_settled(self) -> None:
+        learned = frozenset(key for key, _ in self.learned_patterns())
+        self.sampling = learned == self._last_learned
+        self._last_learned = learned
+
+    def _seen_key(self, page_key: str) -> bool:
+        return hash(page_key) in self._page_keys
+
+    def _remember_key(self, page_key: str) -> None:
+        keys = self._page_keys
+        keys[hash(page_key)] = None
+        if len(keys) > RECENT_PAGE_KEYS:
+            del keys[next(iter(keys))]
 
     def feed_tree(self, root: Any, page_key: str | None = None) -> bool:
         """Count one page given as a parsed lxml tree (e.g. ``response.selector.root``).
@@ -400,7 +473,7 @@ class RepeatedBlockLearner:
         Only its first :data:`MAX_LEARN_NODES` nodes are read (``pages_cut`` counts the
         pages where that was not all).
         """
-        if page_key is not None and page_key in self._page_keys:
+        if page_key is not None and self._seen_key(page_key):
             return False
         blocks, whole = _blocks(root, MAX_LEARN_NODES)
         counted = self.feed_blocks(blocks, page_key)
@@ -492,7 +565,8 @@ def learner_for(crawler: Crawler) -> RepeatedBlockLearner:
 
     Stored on the crawler itself, so two crawls in one process never share what they
     learned. Settings: ``NEWSARCHIVE_BOILERPLATE_MIN_SHARE`` (0.6),
-    ``NEWSARCHIVE_BOILERPLATE_MIN_PAGES`` (5).
+    ``NEWSARCHIVE_BOILERPLATE_MIN_PAGES`` (5), ``NEWSARCHIVE_BOILERPLATE_SAMPLE_AFTER`` (200)
+    and ``NEWSARCHIVE_BOILERPLATE_SAMPLE_EVERY`` (10; 1 reads every page).
     """
     learner = getattr(crawler, CRAWLER_ATTRIBUTE, None)
     if learner is None:
@@ -500,6 +574,8 @@ def learner_for(crawler: Crawler) -> RepeatedBlockLearner:
         learner = RepeatedBlockLearner(
             min_share=settings.getfloat("NEWSARCHIVE_BOILERPLATE_MIN_SHARE", 0.6),
             min_pages=settings.getint("NEWSARCHIVE_BOILERPLATE_MIN_PAGES", 5),
+            sample_after=settings.getint("NEWSARCHIVE_BOILERPLATE_SAMPLE_AFTER", 200),
+            sample_every=settings.getint("NEWSARCHIVE_BOILERPLATE_SAMPLE_EVERY", 10),
         )
         setattr(crawler, CRAWLER_ATTRIBUTE, learner)
     return learner
@@ -532,6 +608,10 @@ class BoilerplateLearnerMiddleware:
     def process_spider_input(self, response: Response, spider: Any = None) -> None:
         if not isinstance(response, self._html_response):
             return
+        if not self.learner.wants(response.url):
+            if self.learner.sampling:
+                self.stats.inc_value("newsarchive/boilerplate/pages_sampled_out")
+            return
         cut_before = self.learner.pages_cut
         try:
             counted = self.learner.feed_tree(response.selector.root, page_key=response.url)
@@ -551,7 +631,9 @@ class BoilerplateLearnerMiddleware:
         self.stats.set_value("newsarchive/boilerplate/learned_blocks", len(learned))
         if learned:
             shown = "; ".join(f"{key[:60]!r} x{count}" for key, count in learned[:10])
+            sampled = (f"; settled, so {self.learner.pages_skipped} more pages were not read"
+                       if self.learner.pages_skipped else "")
             logger.info(
-                "Boilerplate learned from %d pages: %d repeated blocks (top: %s)",
-                self.learner.pages, len(learned), shown,
+                "Boilerplate learned from %d pages: %d repeated blocks (top: %s)%s",
+                self.learner.pages, len(learned), shown, sampled,
             )

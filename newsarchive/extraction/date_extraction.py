@@ -432,6 +432,12 @@ def _page_offset(tree: etree._Element) -> dt_timezone | None:
     return None
 
 
+# The nodes first_nodes() counts (elements, comments, processing instructions), counted by libxml2.
+_NODE_COUNT = etree.XPath(
+    "count(descendant-or-self::*) + count(descendant::comment()) + count(descendant::processing-instruction())"
+)
+
+
 def first_nodes(root: etree._Element, limit: int) -> etree._Element | None:
     """A copy of the tree under ``root`` cut after its first ``limit`` nodes, or ``None``.
 
@@ -441,6 +447,8 @@ def first_nodes(root: etree._Element, limit: int) -> etree._Element | None:
     those of the ancestors of the first node left out, which follow that node). Work and
     memory are proportional to ``limit``, not to the size of the tree.
     """
+    if _NODE_COUNT(root) <= limit:  # counted in C: most pages stop here, no proxy made per node
+        return None
     cut = next(islice(iter_nodes(root), limit, None), None)
     if cut is None:
         return None

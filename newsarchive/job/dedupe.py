@@ -11,6 +11,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -42,6 +43,7 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=4096)  # a crawl asks about each article URL several times (seen, retries, walks)
 def canonical_url(url: str) -> str:
     """The form of ``url`` used to recognise an article seen before.
 
