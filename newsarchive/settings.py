@@ -57,7 +57,7 @@ NEWSARCHIVE_WARC_DIR = "archive"
 NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 NEWSARCHIVE_WARC_DIGEST = "sha1"
 NEWSARCHIVE_WARC_REVISITS = True
-NEWSARCHIVE_WARC_INDEX_BUFFER = 8 << 20  # bytes of the open file's index lines in memory; more spill to disk
+NEWSARCHIVE_WARC_INDEX_BUFFER = 2 << 20  # bytes of the open file's index lines in memory; more spill to disk
 # Records are built and written by a writer process, on another core; items wait in
 # WarcPointerPipeline until the records they point at are on disk.
 NEWSARCHIVE_WARC_WRITER_PROCESS = True

@@ -4,12 +4,16 @@ as one rebuilt from the WARC files."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import run_cli
+from conftest import REPO_ROOT, run_cli
 from newsarchive.warc.line_spool import SortedLineSpool
 
 
@@ -19,9 +23,27 @@ def test_a_spool_gives_its_lines_sorted_and_cleans_up(tmp_path: Path) -> None:
     spool = SortedLineSpool(tmp_path, buffer=4096)
     for line in lines:
         spool.add(line)
-    assert len(spool) == 5000 and len(list(tmp_path.iterdir())) > 10  # it spilled
+    assert len(spool) == 5000 and len(spool._runs) > 10  # it spilled
+    assert list(tmp_path.iterdir()) == []  # to files without a name
     assert list(spool) == sorted(lines)
-    assert list(tmp_path.iterdir()) == []  # runs removed once read
+    assert spool._runs == []  # runs closed once read
+
+
+def test_a_killed_writer_leaves_no_spool_file(tmp_path: Path) -> None:
+    """SIGKILL while runs are spilled: nothing is left in the directory."""
+    script = (
+        "import os, signal, sys\n"
+        "from newsarchive.warc.line_spool import SortedLineSpool\n"
+        "spool = SortedLineSpool(sys.argv[1], buffer=100)\n"
+        "for n in range(100):\n"
+        "    spool.add(f'line {n:03d}\\n')\n"
+        "assert len(spool._runs) > 5\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
+                          timeout=60, env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)))
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_index_written_with_a_tiny_buffer_is_the_rebuilt_one(sample_site: Any, tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ The writer knows every CDXJ line when it writes a record, and merges them into
 ``index.cdxj`` when the file closes. Held in a list, they grew with the file (about
 0.44 KiB per record: bounded only by the 1 GB rollover). Past ``buffer`` bytes, the lines
 are sorted and spilled to a temporary file beside the archive; reading merges the runs.
+The temporary files have no name (``tempfile.TemporaryFile``: unlinked as soon as made),
+so a writer killed mid-file leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 #: Bytes of lines kept in memory before a sorted run is spilled to disk.
-DEFAULT_BUFFER = 8 << 20
+DEFAULT_BUFFER = 2 << 20
 
 
 class SortedLineSpool:
@@ -29,7 +32,7 @@ class SortedLineSpool:
         self._lines: list[str] = []
         self._size = 0
         self._count = 0
-        self._runs: list[str] = []
+        self._runs: list[IO[str]] = []
 
     def add(self, line: str) -> None:
         self._lines.append(line)
@@ -44,29 +47,26 @@ class SortedLineSpool:
     def __iter__(self) -> Iterator[str]:
         """Every line, sorted; the spilled runs are removed once read."""
         self._lines.sort()
-        files = [open(name, encoding="utf-8", newline="\n") for name in self._runs]
+        for run in self._runs:
+            run.seek(0)
         try:
-            yield from heapq.merge(*files, self._lines)
+            yield from heapq.merge(*self._runs, self._lines)
         finally:
-            for fh in files:
-                fh.close()
             self.close()
 
     def close(self) -> None:
         """Remove the spilled runs (also when the lines were never read)."""
-        for name in self._runs:
-            try:
-                os.remove(name)
-            except OSError:
-                pass
+        for run in self._runs:
+            run.close()
         self._runs = []
 
     def _spill(self) -> None:
         self._lines.sort()
-        fd, name = tempfile.mkstemp(prefix=".index-spool-", suffix=".tmp", dir=self.directory)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as run:
-            run.writelines(self._lines)
-        self._runs.append(name)
+        run = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", prefix=".index-spool-",
+                                     dir=self.directory)
+        run.writelines(self._lines)
+        run.flush()
+        self._runs.append(run)
         self._lines = []
         self._size = 0
 
