@@ -39,6 +39,24 @@ def test_only_this_runs_lines_are_sorted(tmp_path: Path) -> None:
     assert feed.read_bytes() == before
 
 
+def test_a_run_sorted_in_chunks_is_sorted_the_same(tmp_path: Path) -> None:
+    """Past SORT_CHUNK keys, sorted runs spill to nameless files and merge: same bytes."""
+    import random
+
+    rng = random.Random(5)
+    lines = [line(f"https://a/{rng.randrange(10**6)}",
+                  None if n % 7 == 0 else f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00+00:00")
+             for n in range(2000)] + [b"not json either\n"]
+    rng.shuffle(lines)
+    whole, chunked = tmp_path / "whole.jsonl", tmp_path / "chunked" / "items.jsonl"
+    chunked.parent.mkdir()
+    for path in (whole, chunked):
+        path.write_bytes(b"".join(lines))
+    assert sort_jsonl_tail(whole, 0) == sort_jsonl_tail(chunked, 0, chunk=64) == 2001
+    assert chunked.read_bytes() == whole.read_bytes() != b"".join(lines)
+    assert [p.name for p in chunked.parent.iterdir()] == ["items.jsonl"]  # no run file left
+
+
 def test_output_is_identical_whatever_the_concurrency(sample_site, tmp_path: Path) -> None:
     outputs = []
     for concurrency in ("1", "16"):

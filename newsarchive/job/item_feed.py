@@ -21,10 +21,13 @@
 from __future__ import annotations
 
 import errno
+import heapq
 import io
 import json
 import logging
 import os
+import tempfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -69,31 +72,65 @@ def item_sort_key(line: bytes) -> SortKey:
     return (0, -published, url)
 
 
-def sort_jsonl_tail(path: Path, start: int) -> int:
+SORT_CHUNK = 100_000
+"""Sort keys held in memory at once; more are sorted in runs spilled to nameless temporary
+files and merged, so a run of any size sorts in bounded memory."""
+
+_Entry = tuple[int, float, str, int, int]  # the sort key, then the line's offset and length
+
+
+def sort_jsonl_tail(path: Path, start: int, chunk: int = SORT_CHUNK) -> int:
     """Sort the lines of ``path`` after byte ``start``; returns how many were sorted.
 
-    Only keys and offsets are held in memory, so large feeds sort in little space.
+    Only keys and offsets are read into memory, ``chunk`` at a time: past that, sorted runs
+    go to temporary files beside ``path`` (no name, so a killed crawl leaves none).
     """
-    entries: list[tuple[SortKey, int, int]] = []
-    with path.open("rb") as src:
-        src.seek(start)
-        offset = start
-        for line in src:
-            if line.strip():
-                entries.append((item_sort_key(line), offset, len(line)))
-            offset += len(line)
-        ordered = sorted(entries)
-        if [e[1] for e in ordered] == [e[1] for e in entries]:
-            return len(entries)  # already in order: leave the file alone
-        with AtomicFile(path, binary=True, suffix=".sorting") as dst:
-            src.seek(0)
-            _copy(src, dst, start)
-            for _, line_offset, length in ordered:
-                src.seek(line_offset)
-                line = src.read(length)
-                dst.write(line if line.endswith(b"\n") else line + b"\n")
-            dst.commit()
-    return len(entries)
+    runs: list[IO[str]] = []
+    entries: list[_Entry] = []
+    count, in_order, previous = 0, True, None
+    try:
+        with path.open("rb") as src:
+            src.seek(start)
+            offset = start
+            for line in src:
+                if line.strip():
+                    entry = (*item_sort_key(line), offset, len(line))
+                    in_order = in_order and (previous is None or previous <= entry)
+                    previous = entry
+                    entries.append(entry)
+                    count += 1
+                    if len(entries) >= chunk:
+                        runs.append(_spill(sorted(entries), path.parent))
+                        entries = []
+                offset += len(line)
+            if in_order:
+                return count  # already in order: leave the file alone
+            entries.sort()
+            with AtomicFile(path, binary=True, suffix=".sorting") as dst:
+                src.seek(0)
+                _copy(src, dst, start)
+                for *_, line_offset, length in heapq.merge(*map(_read_run, runs), entries):
+                    src.seek(line_offset)
+                    line = src.read(length)
+                    dst.write(line if line.endswith(b"\n") else line + b"\n")
+                dst.commit()
+    finally:
+        for run in runs:
+            run.close()
+    return count
+
+
+def _spill(entries: list[_Entry], directory: Path) -> IO[str]:
+    run = tempfile.TemporaryFile("w+", encoding="utf-8", prefix=".items-sort-", dir=directory)
+    run.writelines(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries)
+    run.seek(0)
+    return run
+
+
+def _read_run(run: IO[str]) -> Iterator[_Entry]:
+    for line in run:
+        rank, published, url, offset, length = json.loads(line)
+        yield (rank, published, url, offset, length)
 
 
 def _copy(src: Any, dst: Any, size: int, chunk: int = 1 << 20) -> None:
