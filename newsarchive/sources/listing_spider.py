@@ -59,6 +59,7 @@ from newsarchive.extraction.selectors import first_link, first_text, select
 from newsarchive.warc.fetch_time import fetched_at
 from newsarchive.items import ARTICLE_FIELDS, Article
 from newsarchive.job import JobState, Walk
+from newsarchive.job.fingerprints import FingerprintSet
 from newsarchive.job.failures import PERMANENT, failure_reason
 from newsarchive.job.redirects import ON_SITE_META, on_site
 from newsarchive.warc.provenance import attach_warc_pointer
@@ -209,7 +210,7 @@ class ListingSpider(scrapy.Spider):
             self.crawler.stats.set_value("newsarchive/config/placeholder_contact", 1)
             logger.warning(warning)
         job = self.job_state
-        self._requested: set[str] = set()
+        self._requested = FingerprintSet()  # this run's article URLs, 16 bytes each
         for entry in job.retries.due() if self.follow else ():
             teaser = Article(**{k: v for k, v in entry.teaser.items() if k in ARTICLE_FIELDS})
             teaser.fetch_error = None
@@ -874,7 +875,7 @@ class ListingSpider(scrapy.Spider):
         key = canonical_url(url)
         requested = getattr(self, "_requested", None)
         if requested is None:
-            requested = self._requested = set()
+            requested = self._requested = FingerprintSet()
         if key in requested:
             stats.inc_value("newsarchive/teasers/duplicate")
             logger.debug("Teaser %s on %s skipped: already requested in this run", url, teaser.listing_url)
