@@ -173,6 +173,21 @@ async def test_rfc5005_next_links_and_feeds_that_ignore_paged(static_site, crawl
 
 
 @pytest_twisted.ensureDeferred
+async def test_a_feed_states_the_language_of_its_dates(static_site, crawl, tmp_path) -> None:
+    """A site file naming no languages: the feed's <language> reads its dates. "listopad" is
+    October in Croatian, November in Polish and Czech (what guessing among all languages gives)."""
+    body = rss(item("/hr/", "Vijest", date="1 listopad 2025 14:35")).replace(
+        b"<channel><title>T</title>", b"<channel><title>T</title><language>hr-HR</language>")
+    static_site.pages["/hr.rss"] = (200, XML, body)
+    site = site_file(tmp_path, "hronly", f'feeds = ["{static_site.url}/hr.rss"]\ntimezone = "Europe/Zagreb"\n'
+                     "[listing]\nfollow = false\n")
+    out = await crawl(SiteFileSpider, site=site)
+    (news,) = out.items
+    assert news["published"] == "2025-10-01T14:35:00+02:00"
+    assert news["language"] == "hr"
+
+
+@pytest_twisted.ensureDeferred
 async def test_an_entry_without_a_title_takes_the_article_pages(static_site, crawl, tmp_path) -> None:
     pages = static_site.pages
     pages["/feed.xml"] = (200, XML, rss(item("/titled/", "Feed title"), item("/untitled/"), item("/gone/")))
