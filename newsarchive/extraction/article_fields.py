@@ -11,11 +11,13 @@ site-definition query (CSS, or XPath after ``xpath:``) or a function of the page
   ``Article``/``NewsArticle``/``BlogPosting``... object (what publishers declare for
   search engines); never a ``WebSite``'s or ``Organization``'s name;
 * :func:`densest_paragraphs`: the paragraphs (``<p>``, or ``<div>``s holding text, split
-  at ``<br>``) of the element holding the most paragraph text, merged with the blocks of
-  the same kind beside it (a story interrupted by ads or newsletter boxes), without
-  those in navigation, asides, figures, related-links or comment blocks inside it;
-  a marked body (``itemprop=articleBody``) or the JSON-LD ``articleBody`` wins when it
-  holds much more of the story (:func:`generic_body`);
+  at ``<br>``; link text not counted) of the element holding the most paragraph text,
+  merged with the blocks of the same kind beside it or of the same class elsewhere (a
+  story interrupted by ads, newsletter boxes or images), with its subheadings, lists and
+  quotes, without those in navigation, asides, figures, galleries, related-links or
+  comment blocks inside it; a marked body (``itemprop=articleBody``) or the JSON-LD
+  ``articleBody`` (unless it only repeats the story) wins when it holds much more of the
+  story (:func:`generic_body`);
 * authors are cleaned (:func:`clean_authors`: no e-mail addresses, URL slugs, the
   publisher's name while a person is named), and taken from the story's own ``<article>``;
 * the language is the declared one, checked against the text (:mod:`newsarchive.extraction.language`).
@@ -42,10 +44,10 @@ from urllib.parse import urlsplit
 import parsel
 from lxml import etree
 
-from newsarchive.extraction.date_extraction import CHROME_LABELS, first_nodes, iter_nodes
-from newsarchive.extraction.selectors import first_text, select, squeeze, texts
+from newsarchive.extraction.date_extraction import CHROME_LABELS, first_nodes
 from newsarchive.extraction.json_ld import json_ld_objects
 from newsarchive.extraction.language import choose_language
+from newsarchive.extraction.selectors import first_text, select, squeeze, texts
 from newsarchive.sites.definition import ArticleRules
 
 logger = logging.getLogger(__name__)
@@ -76,6 +78,30 @@ class PageContext:
         self.root: etree._Element | None = root if isinstance(root, etree._Element) else None
         self._json_ld: list[dict[str, Any]] | None = None
         self._story_article: etree._Element | None | bool = False
+        self._source: str | None | bool = False
+        self._held: dict[str, bool] = {}  # may_hold's answers, per word
+
+    def may_hold(self, *words: str) -> bool:
+        """Whether the page's source may hold one of ``words`` (``True`` when the source is
+        not at hand, as for a selector): searching the text is much cheaper than a query
+        over every element, and most pages lack most of the markup the fallbacks look for.
+        The queries match attribute values as written, so the words are case-sensitive."""
+        if self._source is False:
+            source = getattr(self.page, "text", None)  # a response's decoded body
+            self._source = source if isinstance(source, str) else None
+        if self._source is None:
+            return True
+        for word in words:
+            found = self._held.get(word)
+            if found is None:
+                found = self._held[word] = word in self._source  # type: ignore[operator]
+            if found:
+                return True
+        return False
+
+    def may_hold_value(self, value: str) -> bool:
+        """:meth:`may_hold` for an attribute value: ``"value"``, ``'value'`` or ``=value``."""
+        return self.may_hold(f'"{value}"', f"'{value}'", f"={value}")
 
     @property
     def story_article(self) -> etree._Element | None:
@@ -166,7 +192,10 @@ _ANCESTOR_WEIGHTS = (1.0, 0.5)
 _NEVER_BODY = frozenset({"nav", "header", "footer", "figure", "figcaption", "noscript", "template",
                          "button", "select", "script", "style"})
 _NOT_BODY = _NEVER_BODY | {"aside", "form"}
-_BODY_PARTS = ("p", "h2", "h3")
+_NEVER_BODY_OR_LINK = _NEVER_BODY | {"a"}  # a paragraph inside a link is a teaser's
+_NOT_BODY_OR_LINK = _NOT_BODY | {"a"}
+_BODY_PARTS = ("p", "h2", "h3", "h4", "li", "blockquote")
+_LIST_PARTS = frozenset({"li", "blockquote"})  # kept when they hold no paragraph of their own, nor mostly links
 # Elements scored as paragraphs besides <p>: those holding loose text (<br>-separated
 # paragraphs, or one <div> per paragraph).
 _LOOSE_HOLDERS = ("div", "td", "section", "article")
@@ -183,11 +212,17 @@ _NOT_STORY = re.compile(
     r"(?![a-z])",
     re.I,
 )
+# class/id words of parts of a story's block that are no part of the story (its galleries,
+# captions, sharing buttons, ads, sign-up boxes): left out of the winning block, never
+# stopping it from winning
+_FURNITURE = re.compile(r"gallery|slideshow|carousel|lightbox|caption|advert|sign-?up"
+                        r"|(?<![a-z])(?:share|sharing|social|ads?)(?![a-z])", re.I)
+_ASIDE_ROLES = frozenset({"complementary", "navigation", "banner", "contentinfo"})  # ARIA: an aside, a nav...
 # A block in an <aside> or <form> wins only with this many times more text than one outside
 # (a sidebar of live updates, a comment form); a page all inside one is unaffected.
 _ASIDE = frozenset({"aside", "form"})
 _ASIDE_WEIGHT = 1 / 3
-_MAX_CANDIDATES = 5  # best-scored blocks tried in turn when one holds nothing but furniture
+_MAX_CANDIDATES = 3  # best-scored blocks tried in turn when one holds nothing but furniture
 _MERGE_LEVELS = 4  # how far up from the winning block sibling blocks of the same kind are looked for
 _MERGE_MIN_SHARE = 0.1  # a merged block's score, at least this share of the winner's
 
@@ -198,30 +233,39 @@ def densest_paragraphs(ctx: PageContext) -> list[str]:
 
     A paragraph is a ``<p>``, or a ``<div>``/``<td>`` holding text of its own (one
     paragraph per ``<div>``, or paragraphs separated by ``<br>``). Each one outside
-    navigation, headers, footers and figures adds its text length to its parent and half
-    of it to its grandparent (a ``<br>``-separated one: to itself and half to its parent);
-    the best-scored element wins (the first one on a tie), unless it or an ancestor is a
-    comments, cookie-banner, newsletter, related-links or quote box. Blocks with the same
-    tag and class path from a common ancestor up to :data:`_MERGE_LEVELS` levels up are
-    merged in, in document order. Their paragraphs, ``<h2>`` and ``<h3>`` are kept, except
-    those inside a part that is page furniture (asides, forms, same tags, or a class/id
-    naming a menu, sidebar, related links, comments, newsletter...). The first
-    :data:`MAX_PARAGRAPHS` paragraphs of the page are scored.
+    navigation, headers, footers, figures and links adds the length of its text that is
+    not link text to its parent and half of it to its grandparent (a ``<br>``-separated
+    one: to itself and half to its parent); the best-scored element wins (the first one on
+    a tie), unless it or an ancestor is a comments, cookie-banner, newsletter,
+    related-links or quote box. Blocks with the same tag and class path from a common
+    ancestor up to :data:`_MERGE_LEVELS` levels up are merged in, and so are blocks with
+    the winner's tag and class anywhere on the page, in document order. Their paragraphs,
+    subheadings (``<h2>``-``<h4>``), list items and quotes are kept (:func:`_parts`),
+    except those inside a part that is page furniture (asides, forms, same tags, links,
+    hidden elements, or a class/id naming a menu, sidebar, related links, comments,
+    newsletter, gallery, caption, ad...), and paragraphs that are mostly a link and no
+    sentence (``Read also: <a>...</a>``). The first :data:`MAX_PARAGRAPHS` paragraphs of
+    the page are scored.
     """
     if ctx.root is None:
         return []
     scores: dict[etree._Element, float] = {}
+    direct: dict[etree._Element, int] = {}  # text of the paragraphs an element holds itself
     loose: dict[etree._Element, list[str]] = {}
     never: dict[etree._Element, bool] = {}
-    for node in islice(iter_nodes(ctx.root, ("p",) + _LOOSE_HOLDERS), MAX_PARAGRAPHS):
+    alive: list[etree._Element] = []  # proxies kept for this walk (see _loose_lines)
+    walk = etree.iterwalk(ctx.root, events=("start",), tag=("p",) + _LOOSE_HOLDERS)  # as iter_nodes, less overhead
+    for _, node in islice(walk, MAX_PARAGRAPHS):
         if node.tag == "p":
-            if _inside(node, None, never, furniture=False, tags=_NEVER_BODY):
+            if _inside(node, None, never, furniture=False, tags=_NEVER_BODY_OR_LINK) or _is_hidden(node):
                 continue
             length = len(_text(node))
+            if length and len(node):  # link text counts for nothing: a teaser's headline is no story
+                length -= min(length, sum(len(_text(a)) for a in islice(node.iterdescendants("a"), 50)))
             holder = node.getparent()
         else:
-            lines = _loose_lines(node)
-            if not lines or _inside(node, None, never, furniture=False, tags=_NEVER_BODY):
+            lines = _loose_lines(node, alive)
+            if not lines or _inside(node, None, never, furniture=False, tags=_NEVER_BODY_OR_LINK):
                 continue
             loose[node] = lines
             length = sum(map(len, lines))
@@ -229,6 +273,8 @@ def densest_paragraphs(ctx: PageContext) -> list[str]:
             holder = node if len(lines) > 1 else node.getparent()
         if not length:
             continue
+        if holder is not None:
+            direct[holder] = direct.get(holder, 0) + length
         for weight in _ANCESTOR_WEIGHTS:
             if holder is None:
                 break
@@ -243,8 +289,10 @@ def densest_paragraphs(ctx: PageContext) -> list[str]:
     aside: dict[etree._Element, bool] = {}
     budget = [MAX_MERGE_STEPS]
     for rank, best in enumerate(islice((c for c in ranked if not _not_story(c, not_story)), _MAX_CANDIDATES)):
+        best = _story_holder(best, scores, direct, not_story)
         blocks = _same_kind_blocks(best, scores, not_story, budget)
-        total = sum(scores[b] for b in blocks)
+        blocks = _with_same_class_blocks(best, blocks, scores, not_story, aside)
+        total = sum(scores.get(b, 0.0) for b in blocks)
         if _inside(best, None, aside, furniture=False, tags=_ASIDE):
             total *= _ASIDE_WEIGHT
         merged.append((-total, rank, blocks))
@@ -257,13 +305,25 @@ def densest_paragraphs(ctx: PageContext) -> list[str]:
     return []
 
 
-def _loose_lines(element: etree._Element) -> list[str]:
+def _loose_lines(element: etree._Element, keep: list[etree._Element] | None = None) -> list[str]:
     """The lines of text an element holds itself (its text and inline children's, split at
     ``<br>`` and at other elements), when they make a paragraph; ``[]`` otherwise.
 
     Runs on every ``<div>`` of a page: the raw pieces are measured before anything is
     squeezed, and most elements (only blocks inside, or a link or two) stop there.
+    ``keep`` receives the children looked at: held there, lxml reuses their proxies when
+    the caller's walk reaches them (a new proxy per access costs a Python-level lookup).
     """
+    text = element.text
+    if not text or text.isspace():  # the common case: blocks only, and spaces between them
+        children = list(element)
+        if keep is not None:  # alive, so that the walk reaching them makes no new proxy
+            keep.extend(children)
+        for child in children:
+            if child.tag in _INLINE_TAGS or (child.tail and not child.tail.isspace()):
+                break
+        else:
+            return []
     segments: list[list[str]] = [[]]
     linked = size = 0
     if element.text and not element.text.isspace():
@@ -276,7 +336,7 @@ def _loose_lines(element: etree._Element) -> list[str]:
         elif tag == "br" or tag not in _INLINE_TAGS:
             if segments[-1]:
                 segments.append([])
-        else:
+        elif not _is_hidden(child) and "aption" not in (child.get("class") or ""):  # no (news)Caption
             text = _inline_text(child)
             if text and not text.isspace():
                 segments[-1].append(text)
@@ -289,7 +349,7 @@ def _loose_lines(element: etree._Element) -> list[str]:
             size += len(tail)
     if size < _MIN_LOOSE_TEXT or linked * 2 > size:
         return []
-    lines = [line for line in (squeeze(" ".join(pieces)) for pieces in segments if pieces) if line]
+    lines = [line for line in (_squeeze("".join(pieces)) for pieces in segments if pieces) if line]
     total = sum(map(len, lines))
     if total < _MIN_LOOSE_TEXT or linked * 2 > total:
         return []
@@ -320,13 +380,26 @@ def _inline_text(element: etree._Element) -> str:
                 pieces.append(node.text)
         elif node is not element and node.tail:
             pieces.append(node.tail)
-    return " ".join(pieces)
+    return "".join(pieces)
 
 
 def _not_story(element: etree._Element, memo: dict[etree._Element, bool]) -> bool:
     """Whether ``element`` or an ancestor (below ``<body>``) is a comments, cookie,
     newsletter, related-links or quote box (memoised per node)."""
     return _any_ancestor(element, None, memo, _is_not_story_box)
+
+
+def _is_hidden(node: etree._Element) -> bool:
+    """Whether the page hides ``node`` from readers (``hidden``, ``display: none``): gallery
+    captions waiting for their slide. Only a paragraph or a piece of a line is asked:
+    some pages hide the whole story until a script shows it."""
+    if node.get("hidden") is not None:
+        return True
+    style = node.get("style")
+    return bool(style) and "none" in style and _DISPLAY_NONE.search(style[:300]) is not None
+
+
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 
 
 def _is_not_story_box(node: etree._Element) -> bool:
@@ -372,7 +445,7 @@ def _same_kind_blocks(best: etree._Element, scores: dict[etree._Element, float],
     class path, in document order: the widest such set found up to :data:`_MERGE_LEVELS`
     levels up (none past ``<body>``). Each child looked at costs one of ``budget[0]``
     (shared by the page's candidates); when it runs out, the blocks found so far stay."""
-    chosen = [best]
+    chosen = found = [best]
     path = [best]
     ancestor = best.getparent()
     floor = scores[best] * _MERGE_MIN_SHARE
@@ -390,29 +463,116 @@ def _same_kind_blocks(best: etree._Element, scores: dict[etree._Element, float],
                 level = []
                 break
         blocks = [b for b in level if scores.get(b, 0.0) >= floor and not _not_story(b, not_story)]
-        if best in blocks and len(blocks) > len(chosen):
-            chosen = blocks
+        if best in blocks and len(blocks) > len(found):
+            found = blocks
+            chosen = _with_subheading_blocks(level, blocks, not_story)
         path.append(ancestor)
         ancestor = ancestor.getparent()
     return chosen
 
 
-def _parts(block: etree._Element, loose: dict[etree._Element, list[str]]) -> list[str]:
-    """The paragraphs and subheadings of ``block`` outside its furniture, in document order."""
+_PARENT_SHARE = 0.25  # paragraphs of its own that make an ancestor of a block the story's holder
+
+
+def _story_holder(best: etree._Element, scores: dict[etree._Element, float], direct: dict[etree._Element, int],
+                  not_story: dict[etree._Element, bool]) -> etree._Element:
+    """``best``, or the nearest ancestor (at most :data:`_MERGE_LEVELS` up, below
+    ``<body>``, outside comments... boxes) holding paragraphs of its own with at least
+    :data:`_PARENT_SHARE` of ``best``'s score: a story whose intro and first paragraphs sit
+    in its body element and the rest in a block nested inside it."""
+    floor = scores[best] * _PARENT_SHARE
+    node = best.getparent()
+    for _ in range(_MERGE_LEVELS):
+        if node is None or node.tag in ("body", "html") or _not_story(node, not_story):
+            break
+        if direct.get(node, 0) >= floor:
+            return node
+        node = node.getparent()
+    return best
+
+
+def _with_same_class_blocks(best: etree._Element, blocks: list[etree._Element], scores: dict[etree._Element, float],
+                            not_story: dict[etree._Element, bool],
+                            aside: dict[etree._Element, bool]) -> list[etree._Element]:
+    """``blocks`` and the scored blocks elsewhere on the page with ``best``'s tag and class
+    (``div.post__content``), in document order: a story whose parts sit in containers of
+    different depths (one beside a sidebar, the rest below a full-width image) still
+    marks each part with the same class. Blocks inside or around one already chosen, in
+    a comments/related... box, in an ``<aside>``/``<form>`` (unless ``best`` is), or with
+    less than :data:`_MERGE_MIN_SHARE` of ``best``'s score are left out."""
+    label = best.get("class")
+    if not label or not label.strip():
+        return blocks
+    floor = scores[best] * _MERGE_MIN_SHARE
+    best_aside = _inside(best, None, aside, furniture=False, tags=_ASIDE)
+    chosen = set(blocks)
+    extra = []
+    for other, value in scores.items():
+        if (value < floor or other in chosen or other.tag != best.tag or other.get("class") != label
+                or _not_story(other, not_story)
+                or (not best_aside and _inside(other, None, aside, furniture=False, tags=_ASIDE))):
+            continue
+        if any(a in chosen for a in other.iterancestors()) or any(d in chosen for d in other.iterdescendants(best.tag)):
+            continue
+        extra.append(other)
+        chosen.add(other)
+    if not extra:
+        return blocks
+    order: dict[etree._Element, float] = {node: i for i, node in enumerate(scores)}  # in document order
+    last = -1.0
+    for block in blocks:  # a subheading's block (no score) goes right after the block before it
+        last = order.setdefault(block, last + 0.001)
+    return sorted(blocks + extra, key=order.__getitem__)
+
+
+def _with_subheading_blocks(level: list[etree._Element], blocks: list[etree._Element],
+                            not_story: dict[etree._Element, bool]) -> list[etree._Element]:
+    """``blocks`` (some of ``level``, in its document order) and the blocks of ``level``
+    between them that hold a subheading (and too little text to be merged for it): a
+    story that puts each ``<h3>`` in a block of its own, of the same kind as its
+    paragraphs' blocks."""
+    chosen = set(blocks)
+    first, last = level.index(blocks[0]), level.index(blocks[-1])
+    out = []
+    for block in level[first:last + 1]:
+        if block in chosen or (next(block.iter("h2", "h3", "h4"), None) is not None
+                               and not _not_story(block, not_story)):
+            out.append(block)
+    return out
+
+
+def _parts(block: etree._Element, loose: dict[etree._Element, list[str]] | None) -> list[str]:
+    """The paragraphs and subheadings of ``block`` outside its furniture, in document order;
+    ``loose``: the lines of its text-holding ``<div>``s... (``None``: read them here)."""
     found: list[str] = []
     furniture: dict[etree._Element, bool] = {}
-    for part in iter_nodes(block, _BODY_PARTS + _LOOSE_HOLDERS):
+    for _, part in etree.iterwalk(block, events=("start",), tag=_BODY_PARTS + _LOOSE_HOLDERS):
         if part.tag in _LOOSE_HOLDERS:
-            lines = loose.get(part)
-            if lines and not _inside(part, block, furniture, furniture=True):
+            lines = loose.get(part) if loose is not None else _loose_lines(part)
+            if lines and not _inside(part, block, furniture, furniture=True, tags=_NOT_BODY_OR_LINK):
                 found.extend(lines)
             continue
-        if _inside(part, block, furniture, furniture=True):
+        if _inside(part, block, furniture, furniture=True, tags=_NOT_BODY_OR_LINK) or _is_hidden(part):
             continue
-        text = _text(part)
+        if part.tag in _LIST_PARTS and next(part.iterdescendants(_BODY_PARTS + _LOOSE_HOLDERS), None) is not None:
+            continue  # its paragraphs come on their own
+        text = _shown_text(part)
+        if (text and len(part) and _mostly_links(part)
+                and (part.tag in _LIST_PARTS or not text.endswith(_SENTENCE_END) or text.endswith("..."))):
+            continue  # "Read also: <a>headline</a>", a teaser's "<a>snippet…</a>", related or sharing links
         if text:
             found.append(text)
     return found
+
+
+_SENTENCE_END = (".", "!", "?", '"', "”", "»", "'", "’", ")", "。", "！", "？")
+
+
+def _mostly_links(element: etree._Element) -> bool:
+    """Whether more than half of ``element``'s text is link text."""
+    total = len(_text(element))
+    linked = sum(len(_text(a)) for a in islice(element.iterdescendants("a"), 50))
+    return linked * 2 > total
 
 
 # Generic fallbacks when a site definition leaves an article selector unset.
@@ -432,7 +592,7 @@ def _heading_text(element: etree._Element) -> str:
                 pieces.append(node.text)
         elif node is not element and node.tail:
             pieces.append(node.tail)
-    return squeeze("".join(pieces))
+    return _squeeze("".join(pieces))
 
 
 _FIRST_H1 = etree.XPath("(//article//h1)[position() <= 5] | (//h1)[position() <= 5]")
@@ -457,18 +617,59 @@ def visible_headline(ctx: PageContext) -> list[str]:
     return [text] if text else []
 
 
+def _meta(attribute: str, value: str) -> Callable[[PageContext], list[str]]:
+    """The ``content`` of ``<meta attribute="value">``, looked for only when the page's
+    source holds ``value``."""
+    query = f"xpath://meta[@{attribute}='{value}']/@content"
+
+    def content(ctx: PageContext) -> list[str]:
+        return texts(ctx.page, query) if ctx.may_hold(value) else []
+    content.__name__ = f"meta({attribute}={value!r})"
+    return content
+
+
+def _site_name(page: Any) -> str | None:
+    """The page's ``og:site_name``, looked for only when its source (if at hand) names one."""
+    source = getattr(page, "text", None)
+    if isinstance(source, str) and "og:site_name" not in source:
+        return None
+    return first_text(page, "xpath://meta[@property='og:site_name']/@content")
+
+
 FALLBACK_TITLE: tuple[Fallback, ...] = (
     "h1.entry-title",
     json_ld_headline,
-    "xpath://meta[@property='og:title']/@content",
+    _meta("property", "og:title"),
     visible_headline,  # <article> <h1>, else the first <h1>
 )
-FALLBACK_BODY: tuple[Fallback, ...] = (
-    "[itemprop=articleBody] p",
-    ".entry-content p",
-    densest_paragraphs,
-    json_ld_article_body,
+
+
+def _marked_block(query: etree.XPath, name: str,
+                  hint: Callable[[PageContext], bool]) -> Callable[[PageContext], list[str]]:
+    """The paragraphs, subheadings, lists and quotes (:func:`_parts`) of the blocks ``query``
+    (the page's marked body: ``name``; not looked for unless ``hint`` says the page's
+    source may hold it) finds, outside their furniture: a marked body holds the story's
+    ``<h4>`` questions and ``<li>`` points too, not only its ``<p>``."""
+    def matches(ctx: PageContext) -> list[str]:
+        if ctx.root is None or not hint(ctx):
+            return []
+        blocks = [m for m in islice(query(ctx.root), 20) if isinstance(m, etree._Element)]
+        found: list[str] = []
+        for block in blocks:
+            if not any(a in blocks for a in block.iterancestors()):  # a block inside another: read once
+                found.extend(_parts(block, None))
+        return found
+    matches.__name__ = f"marked_block({name!r})"
+    return matches
+
+
+_MARKED_BODY: tuple[Fallback, ...] = (
+    _marked_block(etree.XPath("//*[@itemprop = 'articleBody']"), "[itemprop=articleBody]",
+                  lambda ctx: ctx.may_hold_value("articleBody")),
+    _marked_block(etree.XPath("//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]"),
+                  ".entry-content", lambda ctx: ctx.may_hold("entry-content")),
 )
+FALLBACK_BODY: tuple[Fallback, ...] = _MARKED_BODY + (densest_paragraphs, json_ld_article_body)
 # generic_body: a marked body gives way to the densest block, and either to the JSON-LD
 # articleBody, when the other holds this many times more text (of the same story).
 _MORE_TEXT = 1.5
@@ -483,13 +684,13 @@ def generic_body(ctx: PageContext) -> list[str]:
     The JSON-LD ``articleBody`` replaces what the page shows when it is that much longer
     and holds most of its words (the same story, complete where the page is cut).
     """
-    marked = _first_nonempty(ctx, tuple(f for f in FALLBACK_BODY if isinstance(f, str)))
+    marked = _first_nonempty(ctx, _MARKED_BODY)
     body = marked
     dense = densest_paragraphs(ctx)
     if _length(dense) > _MORE_TEXT * _length(marked):
         body = dense
     ld = json_ld_article_body(ctx)
-    if ld and (not body or (_length(ld) > _MORE_TEXT * _length(body) and _same_story(body, ld))):
+    if ld and (not body or (_length(ld) > _MORE_TEXT * _length(body) and _completes(body, ld))):
         return ld
     return body
 
@@ -498,21 +699,28 @@ def _length(paragraphs: list[str]) -> int:
     return sum(map(len, paragraphs))
 
 
-def _same_story(shown: list[str], declared: list[str]) -> bool:
-    """Whether most words of ``shown`` are in ``declared``."""
+_NEW_WORDS = 0.1  # the JSON-LD body adds at least this share of new words to what the page shows
+
+
+def _completes(shown: list[str], declared: list[str]) -> bool:
+    """Whether ``declared`` is the story ``shown`` completed: most words of ``shown`` are in
+    it (the same story), and it has words ``shown`` lacks (more of it, not the same text
+    repeated: some ``articleBody`` values hold the story twice)."""
     words = {w for line in shown for w in line.lower().split()}
     if not words:
         return True
     declared_words = {w for line in declared for w in line.lower().split()}
-    return len(words & declared_words) * 2 >= len(words)
+    return (len(words & declared_words) * 2 >= len(words)
+            and len(declared_words - words) >= _NEW_WORDS * len(words))
 
 
-def _in_story(query: str) -> Callable[[PageContext], list[str]]:
+def _in_story(query: str, hint: Callable[[PageContext], bool]) -> Callable[[PageContext], list[str]]:
     """``query``'s matches outside related-links, comments, teaser lists... and, when
     some lie in the ``<article>`` holding the page's ``<h1>``, only those: author markup
-    of the other teasers on the page is not this article's."""
+    of the other teasers on the page is not this article's. (Not looked for unless
+    ``hint`` says the page's source may hold it.)"""
     def matches(ctx: PageContext) -> list[str]:
-        if ctx.root is None:
+        if ctx.root is None or not hint(ctx):
             return []
         sel = getattr(ctx.page, "selector", ctx.page)
         nodes = [m.root for m in islice(select(sel, query), 200) if isinstance(m.root, etree._Element)]
@@ -538,7 +746,7 @@ _BY = re.compile(r"^(?:by|par|von|por|door|av|di|da|od|от|автор)\s*:?\s+(
 def visible_byline(ctx: PageContext) -> list[str]:
     """Names of a byline only in the page's text: ``By Jane Doe`` in a short element whose
     class names a byline or author (outside related links, comments...)."""
-    if ctx.root is None:
+    if ctx.root is None or not ctx.may_hold("byline", "author", "Byline", "Author"):  # what _BYLINE_HOLDER wants
         return []
     memo: dict[etree._Element, bool] = {}
     for node in _BYLINE_HOLDER(ctx.root):
@@ -557,11 +765,11 @@ def visible_byline(ctx: PageContext) -> list[str]:
 
 FALLBACK_AUTHORS: tuple[Fallback, ...] = (
     json_ld_authors,
-    _in_story("[itemprop=author] [itemprop=name]"),
-    _in_story("[rel=author]"),
-    _in_story(".byline a"),
+    _in_story("[itemprop=author] [itemprop=name]", lambda ctx: ctx.may_hold_value("author")),
+    _in_story("[rel=author]", lambda ctx: ctx.may_hold_value("author")),
+    _in_story(".byline a", lambda ctx: ctx.may_hold("byline")),
     visible_byline,
-    "xpath://meta[@name='author']/@content",
+    _meta("name", "author"),
 )
 FALLBACK_TAGS: tuple[Fallback, ...] = ("a[rel~=tag]",)
 
@@ -709,7 +917,7 @@ def _publisher_names(ctx: PageContext) -> set[str]:
     """What names the publisher, squeezed: ``og:site_name``, the JSON-LD publisher or
     ``Organization``/``WebSite`` names, the host (``lesothotimes.com``, ``lesothotimes``)."""
     found = []
-    site = first_text(ctx.page, "xpath://meta[@property='og:site_name']/@content")
+    site = _site_name(ctx.page)
     if site:
         found.append(site)
     for obj in ctx.json_ld[:50]:
@@ -754,7 +962,7 @@ def without_site_name(title: str, page: Any) -> str:
     says which part is the headline: its ``<h1>`` is that part alone (the longer part, or
     the other part names the site: its ``og:site_name`` or its host), or the part added is
     the ``og:site_name``."""
-    site = first_text(page, "xpath://meta[@property='og:site_name']/@content")
+    site = _site_name(page)
     h1 = first_text(page, "article h1") or first_text(page, "h1")
     if h1 and h1 != title and len(h1) >= 8 and not _same_words(h1, site):
         added = None
@@ -861,14 +1069,32 @@ def _inside(element: etree._Element, stop: etree._Element | None, memo: dict[etr
         if tag in tags:
             return True
         if furniture:
+            if node.get("role") in _ASIDE_ROLES:
+                return True
             labels = f"{node.get('class') or ''} {node.get('id') or ''}".strip()
-            return bool(labels and (CHROME_LABELS.search(labels) or _NOT_STORY.search(labels)))
+            return bool(labels and (CHROME_LABELS.search(labels) or _NOT_STORY.search(labels)
+                                    or _FURNITURE.search(labels)))
         return False
 
     return _any_ancestor(element, stop, memo, never_body)
 
 
 _NO_TEXT = frozenset({"script", "style", "noscript", "template"})
+_LINE_SPACES = ("\t", "\u00a0", "\u200b")  # spaces to squeeze besides " ", as selectors.squeeze
+
+
+def _squeeze(text: str) -> str:
+    """:func:`~newsarchive.extraction.selectors.squeeze`, the same result at less cost per
+    word (it runs on every paragraph and line of text of a page)."""
+    for char in _LINE_SPACES:  # str.translate costs more, per character
+        if char in text:
+            text = text.replace(char, " ")
+    lines = []
+    for line in text.splitlines():
+        line = " ".join(filter(None, line.split(" "))).strip()
+        if line:
+            lines.append(line)
+    return " ".join(lines)
 
 
 def _text(element: etree._Element) -> str:
@@ -882,7 +1108,7 @@ def _text(element: etree._Element) -> str:
     if element.tag in _NO_TEXT:
         return ""
     if not len(element):  # no children (the common paragraph): its own text is all of it
-        return squeeze(element.text or "")
+        return _squeeze(element.text or "")
     pieces: list[str] = []
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
@@ -894,7 +1120,35 @@ def _text(element: etree._Element) -> str:
                 pieces.append(node.text)
         elif node is not element and node.tail:  # "end", "comment", "pi"
             pieces.append(node.tail)
-    return squeeze(" ".join(pieces))
+    return _squeeze(" ".join(pieces))
+
+
+def _shown_text(element: etree._Element) -> str:
+    """A paragraph's text as a reader sees it: :func:`_text`, except that inline elements
+    run into the text around them (``<a>Liggett</a>,`` is ``Liggett,``, ``<b>W</b>hen`` is
+    ``When``), and only blocks and ``<br>`` inside it make a space."""
+    if element.tag in _NO_TEXT:
+        return ""
+    if not len(element):
+        return _squeeze(element.text or "")
+    pieces: list[str] = []
+    walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
+    for event, node in walker:
+        if event == "start":
+            if node is not element:
+                if node.tag in _NO_TEXT:
+                    walker.skip_subtree()
+                    continue
+                if node.tag not in _INLINE_TAGS:  # a block or a <br> inside: a space
+                    pieces.append(" ")
+            if node.text:
+                pieces.append(node.text)
+        elif node is not element:  # "end", "comment", "pi"
+            if event == "end" and node.tag not in _INLINE_TAGS and node.tag not in _NO_TEXT:
+                pieces.append(" ")
+            if node.tail:
+                pieces.append(node.tail)
+    return _squeeze("".join(pieces))
 
 
 def _strip_by(author: str) -> str:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -103,16 +106,22 @@ _LATIN = frozenset({"LATIN"})
 
 def main_script(text: str) -> str | None:
     """The script most letters of ``text`` are in (``LATIN``, ``CYRILLIC``, ``CJK``...)."""
-    import unicodedata
-
     counts: dict[str, int] = {}
-    for char in text:
+    for char, count in Counter(text).items():  # each distinct character named once, not each one
         if char.isalpha():
-            name = unicodedata.name(char, "")
-            script = name.split(" ", 1)[0] if name else ""
+            script = _script_of(char)
             if script:
-                counts[script] = counts.get(script, 0) + 1
+                counts[script] = counts.get(script, 0) + count
     return max(counts, key=counts.__getitem__) if counts else None
+
+
+@lru_cache(maxsize=4096)
+def _script_of(char: str) -> str:
+    """The first word of a letter's Unicode name (``LATIN``, ``CYRILLIC``, ``CJK``...)."""
+    if char < "\u0250" and char not in "ªµº":  # Basic Latin to Latin Extended-B: all letters named LATIN
+        return "LATIN"
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else ""
 
 
 def script_fits(code: str, text: str) -> bool:
