@@ -118,11 +118,19 @@ NEWSARCHIVE_SORT_ITEMS = True
 
 # Offline replay: `-s NEWSARCHIVE_REPLAY=PATH[,PATH...]` answers every request from the
 # archive (WARC/ARC files, directories, WACZ); the add-on does nothing when it is empty.
-ADDONS = {"newsarchive.replay.ReplayAddon": 0}
+ADDONS = {"newsarchive.replay.ReplayAddon": 0, "newsarchive.distributed.addon.RedisAddon": 0}
 NEWSARCHIVE_REPLAY = ""
 NEWSARCHIVE_REPLAY_AT = ""  # timestamp: with several runs, the run in progress then; else the nearest capture
 NEWSARCHIVE_REPLAY_RUN = 0  # replay run N of a job's archive alone (0: no filter)
 NEWSARCHIVE_REPLAY_DAMAGED = "fail"  # a request whose every capture is damaged: "fail" or "replay" what is there
+
+# Many workers on one crawl (newsarchive.distributed, README "Many workers on one crawl"):
+# REDIS_URL (scrapy-redis's name) makes this crawl a worker of the job NEWSARCHIVE_REDIS_JOB
+# (default: the spider name); a worker silent for NEWSARCHIVE_REDIS_LEASE_TIMEOUT seconds
+# has the requests it held put back in the queue for the others.
+REDIS_URL = None
+NEWSARCHIVE_REDIS_JOB = None
+NEWSARCHIVE_REDIS_LEASE_TIMEOUT = 30.0
 
 FEED_EXPORT_ENCODING = "utf-8"
 # Local feeds are written unbuffered: a killed crawl never loses an exported item.

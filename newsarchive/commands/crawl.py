@@ -26,6 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-a", dest="spider_args", action="append", metavar="NAME=VALUE", help="spider argument (repeatable)")
     parser.add_argument("-s", dest="settings", action="append", metavar="NAME=VALUE", help="Scrapy setting (repeatable)")
     parser.add_argument("--log-level", default=None, type=log_level, help="Scrapy LOG_LEVEL (default INFO)")
+    parser.add_argument("--redis", metavar="redis://HOST:PORT/DB", default=None,
+                        help="be one worker of a crawl shared through Redis (scrapy-redis): run the same "
+                             "command, each with its own --out, on as many machines as you like")
+    parser.add_argument("--redis-job", metavar="NAME", default=None,
+                        help="with --redis: the job's key prefix in Redis (default: the spider and its "
+                             "arguments, the same on every machine)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +47,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.log_level:
         settings["LOG_LEVEL"] = args.log_level
+    if args.redis or args.redis_job:
+        from newsarchive.distributed.cli import redis_settings
+
+        try:
+            settings.update(redis_settings(args.redis, args.redis_job, args.spider, spider_args, settings))
+        except ValueError as exc:
+            print(f"newsarchive crawl: {exc}", file=sys.stderr)
+            return 2
     problem = unwritable_output(Path(args.out))
     if problem:
         print(f"newsarchive crawl: {problem}", file=sys.stderr)

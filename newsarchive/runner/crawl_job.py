@@ -72,7 +72,12 @@ class CrawlResult:
         """How the run ended (see :mod:`newsarchive.job.outcome`)."""
         if self.error is not None and self.error_status == EXIT_USAGE:
             return Outcome("usage", EXIT_USAGE, self.error)
-        return judge(self.stats, self.error, replay=self.replay)
+        outcome = judge(self.stats, self.error, replay=self.replay)
+        if "newsarchive/redis/job" in self.stats:  # a worker of a shared job judges its share
+            from newsarchive.distributed.outcome import worker_outcome
+
+            outcome = worker_outcome(self.stats, outcome)
+        return outcome
 
     @property
     def status(self) -> int:
