@@ -12,7 +12,6 @@ from typing import Any
 
 from scrapy.settings import Settings
 
-from newsarchive.warc.provenance import WarcPointerPipeline
 
 ADDON_PRIORITY = 30  # over the project's settings (20); a -s on the command line still wins
 
@@ -21,11 +20,8 @@ _SWAPS = {
     "EXTENSIONS": ("newsarchive.job.JobState", "newsarchive.distributed.walks.RedisJobState"),
 }
 # Requests carrying teasers are pickled into Redis, and a WARC pointer still being written
-# cannot be: as with JOBDIR, responses must wait for their records before the spider sees
-# them. The WARC capture waits when newsarchive's WarcPointerPipeline itself is not among
-# the pipelines (nothing would hold items back); this subclass, which holds them back
-# just the same, makes it wait.
-_POINTERS = ("newsarchive.warc.provenance.WarcPointerPipeline", "newsarchive.distributed.addon.RecordsFirstPipeline")
+# cannot be: the WARC capture sees REDIS_URL and, as with JOBDIR, makes responses wait for
+# their records before the spider sees them.
 
 
 class RedisAddon:
@@ -43,14 +39,10 @@ class RedisAddon:
             ("SCHEDULER_PERSIST", True),
         ):
             settings.set(name, value, priority=max(settings.getpriority(name) or 0, ADDON_PRIORITY))
-        for name, (old, new) in [*_SWAPS.items(), ("ITEM_PIPELINES", _POINTERS)]:
+        for name, (old, new) in _SWAPS.items():
             components: dict[str, Any] = dict(settings.getdict(name))
             order = components.pop(old, None)
             if order is not None and new not in components:
                 components[new] = order
                 components[old] = None
             settings.set(name, components, priority=max(settings.getpriority(name) or 0, ADDON_PRIORITY))
-
-
-class RecordsFirstPipeline(WarcPointerPipeline):
-    """:class:`~newsarchive.warc.provenance.WarcPointerPipeline` for a worker (see ``_POINTERS``)."""

@@ -128,10 +128,12 @@ class WarcCaptureMiddleware:
         self._process: WriterProcess | None = None  # or in the writer process
         self._failed = False
         # Responses wait for their records (so pointers are written before the spider
-        # sees them) when nothing else would hold items back, and with JOBDIR, where
-        # requests carrying items are pickled to disk and a pending pointer cannot be.
+        # sees them) when nothing else would hold items back, and where requests carrying
+        # items are pickled (to disk with JOBDIR, into Redis with REDIS_URL): a pending
+        # pointer cannot be.
         pipelines = crawler.settings.getwithbase("ITEM_PIPELINES")
-        self._wait_for_records = bool(crawler.settings.get("JOBDIR")) or not any(
+        serialized = bool(crawler.settings.get("JOBDIR") or crawler.settings.get("REDIS_URL"))
+        self._wait_for_records = serialized or not any(
             load_object(path) is WarcPointerPipeline for path, order in pipelines.items() if order is not None
         )
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
