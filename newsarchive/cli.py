@@ -27,7 +27,9 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``selected``, only that sub-command's module is imported (the others
+    are named, so a typo still gets the list): `newsarchive index` never loads Scrapy."""
     parser = argparse.ArgumentParser(
         prog="newsarchive",
         description="Crawl news listings into clean JSON Lines and a WARC archive; replay it offline.",
@@ -35,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsarchive {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module_name in COMMANDS.items():
+        if selected is not None and name != selected:
+            sub.add_parser(name)
+            continue
         try:
             module = importlib.import_module(f"newsarchive.commands.{module_name}")
         except ModuleNotFoundError as exc:
@@ -48,8 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    first = next((w for w in words if not w.startswith("-")), None)
+    parser = build_parser(first if first in COMMANDS else None)
+    args = parser.parse_args(words)
     try:
         status = int(args._run(args) or 0)
         sys.stdout.flush()

@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsarchive.runner.crawl_job import CrawlResult, UnknownSpider, run_crawl
-from newsarchive.sites.definition import SiteDefinitionError
+if TYPE_CHECKING:  # imported when a crawl runs: `newsarchive index` does not load Scrapy
+    from newsarchive.runner.crawl_job import CrawlResult
 
 
 def crawl_or_report(
@@ -24,6 +24,9 @@ def crawl_or_report(
     Returns ``(result, 0)`` when the crawl ran, ``(None, 2)`` for a bad spider or site
     file or a bad spider argument, ``(None, 1)`` when the spider failed to start.
     """
+    from newsarchive.runner.crawl_job import UnknownSpider, run_crawl
+    from newsarchive.sites.definition import SiteDefinitionError
+
     try:
         result = run_crawl(spider, out_dir, spider_args, settings)
     except SiteDefinitionError as exc:
