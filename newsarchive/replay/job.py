@@ -1,4 +1,4 @@
-"""Replay a job's archive run by run, in one process, and merge what the runs give.
+"""Replay a job's archive run by run and merge what the runs give.
 
 A job directory crawled daily holds many runs (``newsarchive.replay.runs``). Replaying it
 as one, with the latest capture of every URL, stitches the last run's listing pages onto
@@ -11,7 +11,9 @@ for byte.
 
 The crawls share one Twisted reactor (it cannot be restarted) and one loaded archive
 (``NEWSARCHIVE_REPLAY_CACHE``), so an extra run costs one Scrapy crawl's set-up and the
-pages it replays, never another read of the index.
+pages it replays, never another read of the index. With ``jobs`` the runs are shared out
+among worker processes instead, each replaying its share this same way
+(``newsarchive.replay.parallel``), and merged the same way.
 """
 
 from __future__ import annotations
@@ -83,6 +85,19 @@ def archive_paths(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class Shard:
+    """One worker's share of a parallel replay (``newsarchive.replay.parallel``): the
+    positions in the plan it replays, the run numbers there (checked against its own
+    plan), where their feeds go, and a hook called with the outcome and each crawler as
+    it starts (for the worker's progress reports)."""
+
+    positions: tuple[int, ...]
+    numbers: tuple[int | None, ...]
+    feeds: Path
+    watch: Any = None
+
+
 @dataclass
 class RunReplay:
     """One crawl of a replay: a run (or the whole archive, ``run=None``) and its items."""
@@ -121,6 +136,7 @@ class ReplayOutcome:
     interrupted: bool = False
     stopped_early: bool = False  # interrupted, or a crawl failed: later runs not replayed
     error: str | None = None  # the replay itself failed (between crawls)
+    jobs: int = 1  # processes the crawls were shared out among
 
     @property
     def merged(self) -> bool:
@@ -201,12 +217,17 @@ def replay_job(
     at: str | None = None,
     spider_args: Mapping[str, str] | None = None,
     settings: Mapping[str, Any] | None = None,
+    jobs: int | None = 1,
+    shard: Shard | None = None,
 ) -> ReplayOutcome:
     """Replay ``paths`` with ``spider`` into ``output`` (JSON Lines, overwritten).
 
     Several runs and neither ``run`` nor ``at``: every run in turn, merged (see the
-    module docstring). Raises ``ReplayUsageError`` for bad arguments (an unknown spider
-    too) and ``SiteDefinitionError`` for a bad site file.
+    module docstring); with ``jobs`` above 1, the runs are shared out among that many
+    worker processes and merged the same way (``newsarchive.replay.parallel``; ``None``:
+    as many as the cores and the archive's size make worth it). Raises
+    ``ReplayUsageError`` for bad arguments (an unknown spider too) and
+    ``SiteDefinitionError`` for a bad site file. ``shard`` is a worker's own share.
     """
     from scrapy.crawler import Crawler, CrawlerProcess
 
@@ -219,6 +240,8 @@ def replay_job(
             raise ReplayUsageError(str(exc)) from None
     if run is not None and run < 1:
         raise ReplayUsageError(f"--run takes a run number (1 or more), got {run}")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ReplayUsageError(f"--jobs takes a number of processes (1 or more), got {jobs!r}")
     try:
         name, args = resolve_spider(spider)
     except UnknownSpider as exc:
@@ -245,11 +268,29 @@ def replay_job(
     except BaseException:
         cache.close()
         raise
+    if jobs is None:
+        from newsarchive.replay.parallel import auto_jobs
+
+        jobs = auto_jobs(sum(len(archive.run_index(n)) if n is not None else len(archive.index) for n in scopes)
+                         if len(scopes) > 1 else 0)
+    if shard is None and jobs > 1 and len(scopes) > 1:
+        from newsarchive.replay.parallel import replay_in_processes
+
+        try:
+            return replay_in_processes(spider, sources, out, archive, scopes, jobs=jobs, run=run, at=at,
+                                       spider_args=spider_args, settings=settings)
+        finally:
+            cache.close()
+    if shard is not None and (any(not 0 <= p < len(scopes) for p in shard.positions)
+                              or [scopes[p] for p in shard.positions] != list(shard.numbers)):
+        cache.close()  # the parent planned another archive (files changed in between)
+        raise ReplayUsageError("the archive changed while the replay was starting: run it again")
     outcome = ReplayOutcome(out, len(archive.runs), len(scopes), load_seconds=archive.load_seconds,
                             damaged=archive.damaged)
     out.parent.mkdir(parents=True, exist_ok=True)
     # several crawls: each writes its own feed here, merged into ``out`` at the end
-    workdir = tempfile.TemporaryDirectory(prefix=".newsarchive-replay-", dir=out.parent) if len(scopes) > 1 else None
+    merging = len(scopes) > 1 and shard is None
+    workdir = tempfile.TemporaryDirectory(prefix=".newsarchive-replay-", dir=out.parent) if merging else None
 
     def per_run_settings(crawler: Any, number: int | None, feed: Path) -> None:
         """This crawl's own settings, on the copy its Crawler made (not frozen yet)."""
@@ -261,7 +302,8 @@ def replay_job(
                      priority="cmdline")
 
     started = time.perf_counter()
-    pending = list(enumerate(scopes))
+    pending = list(enumerate(scopes)) if shard is None else [(p, scopes[p]) for p in shard.positions]
+    current: list[Any] = []  # the crawler running now
 
     def crawl_next() -> None:
         try:
@@ -279,11 +321,17 @@ def replay_job(
             return
         position, number = pending.pop(0)
         the_run = archive.runs.get(number) if number is not None else None
-        feed = out if workdir is None else Path(workdir.name) / f"run-{number or 0:05d}.jsonl"
+        if shard is not None:
+            feed = shard.feeds / f"run-{number or 0:05d}.jsonl"
+        else:
+            feed = out if workdir is None else Path(workdir.name) / f"run-{number or 0:05d}.jsonl"
         if the_run is not None and len(scopes) > 1:
             logger.info("Replaying %s, %d of %d", the_run.label(), position + 1, len(scopes))
-        crawler = Crawler(spidercls, base, init_reactor=position == 0)
+        crawler = Crawler(spidercls, base, init_reactor=not current)
+        current[:] = [crawler]
         per_run_settings(crawler, number, feed)
+        if shard is not None and shard.watch is not None:
+            shard.watch(outcome, crawler)  # a worker reports its progress
         errors: list[str] = []
         usage: list[bool] = []
 
@@ -331,12 +379,15 @@ def replay_job(
         outcome.stopped_early = bool(pending) or outcome.error is not None
         if pending and not outcome.error and not (outcome.replays and outcome.replays[-1].result.error):
             outcome.interrupted = True  # Ctrl-C/SIGTERM between two crawls: the reactor stopped
-        if workdir is not None and not outcome.stopped_early:
+        if shard is not None:  # the parent merges
+            for replay in outcome.replays:
+                replay.items = _count_lines(replay.feed)
+        elif workdir is not None and not outcome.stopped_early:
             merge_feeds(outcome.replays, out)
         else:  # a partial merge would look whole: the output is left as it was
             for replay in outcome.replays:
                 replay.items = _count_lines(replay.feed)
-        unwritten = workdir is not None and outcome.stopped_early
+        unwritten = (workdir is not None and outcome.stopped_early) or shard is not None
         outcome.written = 0 if unwritten or not out.exists() else _count_lines(out)
     finally:
         if workdir is not None:
@@ -398,5 +449,5 @@ def _stop_reactor() -> None:
         reactor.stop()
 
 
-__all__ = ["NothingToReplay", "ReplayOutcome", "ReplayUsageError", "RunReplay", "archive_paths", "check_replayable", "merge_feeds", "plan", "replay_job",
+__all__ = ["NothingToReplay", "ReplayOutcome", "ReplayUsageError", "RunReplay", "Shard", "archive_paths", "check_replayable", "merge_feeds", "plan", "replay_job",
            "replay_settings"]

@@ -90,11 +90,12 @@ def crawl(spider: str, job: str | os.PathLike[str], *, args: Mapping[str, Any] |
 def replay(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], spider: str,
            output: str | os.PathLike[str], *, run: int | None = None, at: str | None = None,
            args: Mapping[str, Any] | None = None, settings: Mapping[str, Any] | None = None,
-           log_level: str = "WARNING", timeout: float | None = None) -> RunResult:
+           log_level: str = "WARNING", timeout: float | None = None, jobs: int | None = None) -> RunResult:
     """Replay archives (a job directory, WARC files, directories, a WACZ) with ``spider``
     into the items file ``output`` (overwritten), as ``newsarchive replay`` does; ``run``
-    or ``at`` pick one run. Returns a :class:`RunResult` (its ``items`` those of
-    ``output``); raises :class:`CrawlFailed` when the replay failed or was refused."""
+    or ``at`` pick one run; ``jobs`` processes share the runs out (``--jobs``; default: the
+    cores). Returns a :class:`RunResult` (its ``items`` those of ``output``); raises
+    :class:`CrawlFailed` when the replay failed or was refused."""
     sources = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     argv = ["replay", *map(str, sources), "--spider", str(spider), "-o", str(output),
             *_options(args, settings), "--log-level", log_level]
@@ -102,6 +103,8 @@ def replay(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], spi
         argv += ["--run", str(run)]
     if at is not None:
         argv += ["--at", str(at)]
+    if jobs is not None:
+        argv += ["--jobs", str(jobs)]
     result = _run("replay", argv, timeout)
     target = Path(output)
     if target.is_file():
