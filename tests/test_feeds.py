@@ -46,13 +46,13 @@ def test_a_run_sorted_in_chunks_is_sorted_the_same(tmp_path: Path) -> None:
     rng = random.Random(5)
     lines = [line(f"https://a/{rng.randrange(10**6)}",
                   None if n % 7 == 0 else f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00+00:00")
-             for n in range(2000)] + [b"not json either\n"]
+             for n in range(2000)] + [b"not json either\n", b'{"url": "https://a/\\ud800-lone-surrogate"}\n']
     rng.shuffle(lines)
     whole, chunked = tmp_path / "whole.jsonl", tmp_path / "chunked" / "items.jsonl"
     chunked.parent.mkdir()
     for path in (whole, chunked):
         path.write_bytes(b"".join(lines))
-    assert sort_jsonl_tail(whole, 0) == sort_jsonl_tail(chunked, 0, chunk=64) == 2001
+    assert sort_jsonl_tail(whole, 0) == sort_jsonl_tail(chunked, 0, chunk=64) == 2002
     assert chunked.read_bytes() == whole.read_bytes() != b"".join(lines)
     assert [p.name for p in chunked.parent.iterdir()] == ["items.jsonl"]  # no run file left
 

@@ -122,7 +122,7 @@ def sort_jsonl_tail(path: Path, start: int, chunk: int = SORT_CHUNK) -> int:
 
 def _spill(entries: list[_Entry], directory: Path) -> IO[str]:
     run = tempfile.TemporaryFile("w+", encoding="utf-8", prefix=".items-sort-", dir=directory)
-    run.writelines(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries)
+    run.writelines(json.dumps(entry) + "\n" for entry in entries)  # ASCII: lone surrogates too
     run.seek(0)
     return run
 
