@@ -17,15 +17,14 @@ import json
 import logging
 from typing import Any
 
-from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy_redis import connection
 
 from newsarchive.distributed.keys import JobKeys
-from newsarchive.job.extension import JobState, job_paths
+from newsarchive.job.extension import JobState, job_paths, retry_limits
 from newsarchive.job.item_feed import feed_failed
 from newsarchive.job.dedupe import canonical_url
-from newsarchive.job.retries import _FIELDS, DEFAULT_DELAY, DEFAULT_MAX_RETRIES, FailedArticle, RetryLedger
+from newsarchive.job.retries import _FIELDS, FailedArticle, RetryLedger
 from newsarchive.job.walks import ListingWalks, Walk
 
 logger = logging.getLogger(__name__)
@@ -149,22 +148,13 @@ class RedisJobState(JobState):
     """:class:`~newsarchive.job.JobState` with the walks and the failed articles in Redis."""
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RedisJobState:
+    def stores(cls, crawler: Crawler) -> tuple[ListingWalks, RetryLedger]:
         settings = crawler.settings
         _, retry_path = job_paths(settings)
         spider_name = getattr(crawler.spidercls, "name", None) or "spider"
         keys = JobKeys.from_settings(settings, spider_name)
         walks = RedisListingWalks(connection.from_settings(settings), keys.walks, keys.run)
-        retries = RedisRetryLedger(
-            walks.server, keys.failed, retry_path,
-            max_retries=settings.getint("NEWSARCHIVE_RETRY_FAILED_TIMES", DEFAULT_MAX_RETRIES),
-            delay=settings.getfloat("NEWSARCHIVE_RETRY_FAILED_DELAY", DEFAULT_DELAY),
-        )
-        job = cls(crawler, walks, retries)
-        crawler.signals.connect(job.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(job.item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(job.spider_closed, signal=signals.spider_closed)
-        return job
+        return walks, RedisRetryLedger(walks.server, keys.failed, retry_path, **retry_limits(settings))
 
     def spider_closed(self, spider: Any, reason: str = "") -> None:
         clean = reason == "finished" and not feed_failed(self.crawler)

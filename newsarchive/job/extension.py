@@ -44,6 +44,14 @@ def job_paths(settings: Any) -> tuple[Path | None, Path | None]:
     return (Path(state) if state else None), (Path(retry) if retry else None)
 
 
+def retry_limits(settings: Any) -> dict[str, Any]:
+    """How often and how soon failed articles are tried again (``RetryLedger`` keywords)."""
+    return {
+        "max_retries": settings.getint("NEWSARCHIVE_RETRY_FAILED_TIMES", DEFAULT_MAX_RETRIES),
+        "delay": settings.getfloat("NEWSARCHIVE_RETRY_FAILED_DELAY", DEFAULT_DELAY),
+    }
+
+
 class JobState:
     """Listing walks and failed articles of one crawl; a spider finds it with :meth:`of`."""
 
@@ -55,19 +63,19 @@ class JobState:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JobState:
-        settings = crawler.settings
-        state_path, retry_path = job_paths(settings)
-        walks = ListingWalks(state_path)
-        retries = RetryLedger(
-            retry_path,
-            max_retries=settings.getint("NEWSARCHIVE_RETRY_FAILED_TIMES", DEFAULT_MAX_RETRIES),
-            delay=settings.getfloat("NEWSARCHIVE_RETRY_FAILED_DELAY", DEFAULT_DELAY),
-        )
+        walks, retries = cls.stores(crawler)
         job = cls(crawler, walks, retries)
         crawler.signals.connect(job.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(job.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(job.spider_closed, signal=signals.spider_closed)
         return job
+
+    @classmethod
+    def stores(cls, crawler: Crawler) -> tuple[ListingWalks, RetryLedger]:
+        """Where the job keeps its walks and failed articles: files in the job directory
+        (a worker of a shared crawl keeps them in Redis, see ``newsarchive.distributed``)."""
+        state_path, retry_path = job_paths(crawler.settings)
+        return ListingWalks(state_path), RetryLedger(retry_path, **retry_limits(crawler.settings))
 
     @classmethod
     def of(cls, crawler: Crawler) -> JobState:
