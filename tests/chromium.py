@@ -22,6 +22,7 @@ from urllib.request import urlopen
 import pytest
 
 from conftest import require
+from newsarchive.sample_site.process import stop_process
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -146,10 +147,5 @@ def browser() -> Iterator[DevTools]:
         yield tools
         tools.close()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         shutil.rmtree(profile, ignore_errors=True)

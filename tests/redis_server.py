@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import in_ci
+from newsarchive.sample_site.process import stop_process
 
 
 def redis_server_path() -> str | None:
@@ -59,11 +60,4 @@ def running_redis(workdir: Path) -> Iterator[str]:
             time.sleep(0.05)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+        stop_process(proc)

@@ -13,6 +13,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from newsarchive.sample_site.themes import DEFAULT_THEME, check_theme
 
@@ -57,14 +58,20 @@ def run_sample_site_process(
     try:
         yield _wait_for_url(child, timeout)
     finally:
-        child.terminate()
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-        if child.stdout:
-            child.stdout.close()
+        stop_process(child)
+
+
+def stop_process(child: subprocess.Popen[Any], timeout: float = 10.0) -> None:
+    """Terminate ``child``, kill it if it has not gone after ``timeout`` seconds, close its
+    output pipe: a server started for a crawl or a test never outlives its user."""
+    child.terminate()
+    try:
+        child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+    if child.stdout:
+        child.stdout.close()
 
 
 def _wait_for_url(child: subprocess.Popen[str], timeout: float) -> str:
