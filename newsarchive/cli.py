@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "replay": "replay",
     "verify": "verify",
     "wacz": "wacz",
+    "merge": "merge",
     "list": "list_spiders",
     "check": "check",
     "report": "report",

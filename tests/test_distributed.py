@@ -28,7 +28,7 @@ pytest.importorskip("scrapy_redis", reason="the redis extra: pip install -e '.[r
 import redis  # noqa: E402
 
 from newsarchive.distributed.keys import JobKeys, job_name  # noqa: E402
-from newsarchive.distributed.leases import LeaseBoard  # noqa: E402
+from newsarchive.distributed.leases import LeaseBoard, Reaped  # noqa: E402
 
 ARTICLES = 30
 
@@ -78,7 +78,7 @@ def start_worker(out: Path, base_url: str, url: str, *extra: str) -> subprocess.
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
-def finish(proc: subprocess.Popen[str], timeout: float = 120) -> tuple[int, str, str]:
+def finish(proc: subprocess.Popen[str], timeout: float = 300) -> tuple[int, str, str]:
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -112,8 +112,8 @@ def test_a_dead_workers_leases_go_back_to_the_queue_and_a_clean_stop_hands_back(
         server.zadd(keys.queue, {f"request-{n}".encode(): -n})
     a = LeaseBoard(server, keys, "a", timeout=0.3)
     b = LeaseBoard(server, keys, "b", timeout=30)
-    assert a.join() == (False, 0)  # something queued: not a new run
-    assert b.join() == (False, 0)
+    assert a.join() == (False, Reaped(0, []))  # something queued: not a new run
+    assert b.join() == (False, Reaped(0, []))
     taken = [a.pop(), a.pop()]
     assert [data for _, data in taken] == [b"request-2", b"request-1"]  # best priority first
     assert server.zcard(keys.queue) == 1 and server.hlen(keys.leases("a")) == 2
@@ -126,15 +126,15 @@ def test_a_dead_workers_leases_go_back_to_the_queue_and_a_clean_stop_hands_back(
     assert server.zcard(keys.queue) == 3 and not server.exists(keys.leases("a"))
     got = b.pop()
     assert got is not None and got[1] == b"request-2"  # with its priority
-    handed, over = b.leave([got[0]])  # stopped cleanly before starting it: handed back
+    handed, over = b.leave()  # stopped cleanly before starting it: handed back
     assert (handed, over) == (1, False)
     assert server.zcard(keys.queue) == 3 and server.zcard(keys.workers) == 0
     server.delete(keys.queue)
     c = LeaseBoard(server, keys, "c", timeout=30)
     server.sadd(keys.dupefilter, "stale")
-    assert c.join() == (True, 0)  # nobody alive, nothing queued: a new run, old fingerprints gone
+    assert c.join() == (True, Reaped(0, []))  # nobody alive, nothing queued: a new run, old fingerprints gone
     assert not server.exists(keys.dupefilter)
-    assert c.leave([]) == (0, True)
+    assert c.leave() == (0, True)
 
 
 def test_job_names_are_the_same_on_every_machine() -> None:

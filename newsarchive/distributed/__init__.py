@@ -14,6 +14,11 @@ scheduler, queue and duplicate filter. What newsarchive adds on top:
   ``seen-urls.txt`` holds for one machine), shared by every worker;
 - :mod:`~newsarchive.distributed.walks`: the listing walks, shared, so "stop at a page of
   known teasers" works whichever worker read the end of a listing;
+- :mod:`~newsarchive.distributed.exports`: each item is marked in Redis while it is
+  written to the feed, so a worker killed between the write and Redis doubles nothing;
+- :mod:`~newsarchive.distributed.health`: a worker whose Redis goes away stops with one
+  line (``redis_unavailable``), leaving what it held leased for the next worker;
+- :mod:`~newsarchive.distributed.merge`: the workers' feeds put together, each article once;
 - :mod:`~newsarchive.distributed.addon`: the Scrapy add-on switching all of it on.
 
 Each worker writes its own items, WARC files and ``runs.jsonl`` in its own ``--out``.

@@ -9,6 +9,10 @@ Every key of a job starts with the job name, so several jobs share one Redis::
     JOB:failed         failed articles and their retries, across runs (hash: URL -> JSON)
     JOB:workers        live workers (sorted set: worker id -> heartbeat deadline)
     JOB:leases:WORKER  requests a worker has taken and not finished (hash)
+    JOB:exporting:WORKER  items a worker is writing to its feed and has not yet
+                       recorded (hash: canonical URL -> JSON naming the feed)
+    JOB:doubtful       items a dead worker may or may not have written, whose feed no
+                       live worker could read (hash: canonical URL -> JSON)
     JOB:lease-seq      lease id counter
     JOB:run            the number of the current run (a run ends when its queue is done)
 """
@@ -22,6 +26,8 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
+from weakref import WeakKeyDictionary
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,17 @@ class JobKeys:
         return self.lease_prefix + worker
 
     @property
+    def exporting_prefix(self) -> str:
+        return f"{self.job}:exporting:"
+
+    def exporting(self, worker: str) -> str:
+        return self.exporting_prefix + worker
+
+    @property
+    def doubtful(self) -> str:
+        return f"{self.job}:doubtful"
+
+    @property
     def run(self) -> str:
         return f"{self.job}:run"
 
@@ -98,3 +115,15 @@ def job_name(spider: str, spider_args: Mapping[str, str]) -> str:
 def worker_id() -> str:
     """This process as a worker: host, pid and a random part (pids are reused)."""
     return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(3).hex()}"
+
+
+_WORKERS: WeakKeyDictionary[Any, str] = WeakKeyDictionary()
+
+
+def crawler_worker(crawler: Any) -> str:
+    """The worker id of ``crawler``'s process in its job, the same for every part of it
+    (scheduler, pipeline): made once per crawler."""
+    worker = _WORKERS.get(crawler)
+    if worker is None:
+        worker = _WORKERS[crawler] = worker_id()
+    return worker

@@ -6,52 +6,90 @@ moves it, atomically (one Lua script), from ``JOB:requests`` into the worker's
 and its items written; it renews its heartbeat in ``JOB:workers`` every third of the
 lease timeout. Any worker that finds a heartbeat older than the timeout puts that
 worker's leases back in the queue (:meth:`LeaseBoard.reap`). Deadlines use the Redis
-server's clock, so workers on machines whose clocks differ agree.
+server's clock, so workers on machines whose clocks differ agree. A worker that died
+between writing an item to its feed and recording it (:mod:`~newsarchive.distributed.exports`)
+has its leases taken over rather than requeued, until the reaper has settled that item.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) + tonumber(t[2]) / 1000000 "
 
-# Requeue every lease of every worker whose deadline has passed. KEYS: queue, workers.
-# ARGV: lease key prefix. Returns {requeued, dead worker...}.
-_REAP = _NOW + """
-local dead = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
-local n = 0
-for _, w in ipairs(dead) do
-  local h = ARGV[1] .. w
-  local all = redis.call('HGETALL', h)
-  for i = 2, #all, 2 do
-    local v = all[i]
-    local sp = string.find(v, ' ', 1, true)
-    redis.call('ZADD', KEYS[1], string.sub(v, 1, sp - 1), string.sub(v, sp + 1))
-    n = n + 1
+# The reap shared by _REAP and _JOIN. KEYS: queue, workers, my leases, my export markers.
+# ARGV: lease prefix, marker prefix, me. For each worker whose deadline has passed: its
+# leases go back to the queue, unless it died writing items (export markers left): then
+# its leases and markers move to me, to be requeued once I have settled the markers
+# (exports.settle). Returns requeued, dead workers, adopted lease ids.
+_REAP_BODY = _NOW + """
+local function reap()
+  local dead = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
+  local n = 0
+  local adopted = {}
+  for _, w in ipairs(dead) do
+    local h = ARGV[1] .. w
+    local m = ARGV[2] .. w
+    local all = redis.call('HGETALL', h)
+    if w ~= ARGV[3] and redis.call('EXISTS', m) == 1 then
+      for i = 1, #all, 2 do
+        redis.call('HSET', KEYS[3], all[i], all[i + 1])
+        table.insert(adopted, all[i])
+      end
+      local marks = redis.call('HGETALL', m)
+      for i = 1, #marks, 2 do redis.call('HSET', KEYS[4], marks[i], marks[i + 1]) end
+      redis.call('DEL', m)
+    else
+      for i = 2, #all, 2 do
+        local v = all[i]
+        local sp = string.find(v, ' ', 1, true)
+        redis.call('ZADD', KEYS[1], string.sub(v, 1, sp - 1), string.sub(v, sp + 1))
+        n = n + 1
+      end
+    end
+    redis.call('DEL', h)
+    redis.call('ZREM', KEYS[2], w)
   end
-  redis.call('DEL', h)
-  redis.call('ZREM', KEYS[2], w)
+  return n, dead, adopted
 end
-local out = {n}
-for _, w in ipairs(dead) do table.insert(out, w) end
-return out
 """
 
-# KEYS: queue, workers, dupefilter, run counter. ARGV: prefix, worker, timeout.
+_REAP = _REAP_BODY + """
+local n, dead, adopted = reap()
+return {n, dead, adopted}
+"""
+
+# KEYS: as _REAP, then dupefilter, run counter. ARGV: as _REAP, then timeout.
 # Reap, then join; a worker joining an empty job (nobody alive, nothing queued) starts a
-# new run (its number goes up): the fingerprints of the last one are dropped. Returns {fresh, requeued}.
-_JOIN = _REAP.replace("local out = {n}", "local requeued = n") .replace(
-    "for _, w in ipairs(dead) do table.insert(out, w) end\nreturn out", """
+# new run (its number goes up): the fingerprints of the last one are dropped.
+# Returns {fresh, requeued, dead, adopted}.
+_JOIN = _REAP_BODY + """
+local n, dead, adopted = reap()
 local fresh = 0
-if redis.call('ZCARD', KEYS[2]) == 0 and redis.call('ZCARD', KEYS[1]) == 0 then
-  redis.call('DEL', KEYS[3])
-  redis.call('INCR', KEYS[4])
+if redis.call('ZCARD', KEYS[2]) == 0 and redis.call('ZCARD', KEYS[1]) == 0 and #adopted == 0 then
+  redis.call('DEL', KEYS[5])
+  redis.call('INCR', KEYS[6])
   fresh = 1
 end
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[2])
-return {fresh, requeued}
-""")
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[3])
+return {fresh, n, dead, adopted}
+"""
+
+# KEYS: queue, my leases. ARGV: lease ids. Put these leases of mine back in the queue.
+_REQUEUE = """
+local n = 0
+for i = 1, #ARGV do
+  local v = redis.call('HGET', KEYS[2], ARGV[i])
+  if v then
+    local sp = string.find(v, ' ', 1, true)
+    redis.call('ZADD', KEYS[1], string.sub(v, 1, sp - 1), string.sub(v, sp + 1))
+    redis.call('HDEL', KEYS[2], ARGV[i])
+    n = n + 1
+  end
+end
+return n
+"""
 
 # KEYS: queue, workers, my leases, lease seq. ARGV: worker, timeout.
 # Pop the best request into my leases. Returns {lease id, data} or nil.
@@ -77,20 +115,20 @@ _BEAT = _NOW + """
 return redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 """
 
-# KEYS: queue, workers, my leases, dupefilter. ARGV: worker, lease ids to hand back...
-# Leave the job: listed leases go back to the queue, the others are done. The last
-# worker out of a finished run drops its fingerprints. Returns {handed back, run over}.
+# KEYS: queue, workers, my leases, dupefilter, my export markers. ARGV: worker.
+# Leave the job: the leases still held (requests not finished, or adopted and not yet
+# requeued) go back to the queue. The last worker out of a finished run drops its
+# fingerprints. Returns {handed back, run over}.
 _LEAVE = """
 local n = 0
-for i = 2, #ARGV do
-  local v = redis.call('HGET', KEYS[3], ARGV[i])
-  if v then
-    local sp = string.find(v, ' ', 1, true)
-    redis.call('ZADD', KEYS[1], string.sub(v, 1, sp - 1), string.sub(v, sp + 1))
-    n = n + 1
-  end
+local all = redis.call('HGETALL', KEYS[3])
+for i = 2, #all, 2 do
+  local v = all[i]
+  local sp = string.find(v, ' ', 1, true)
+  redis.call('ZADD', KEYS[1], string.sub(v, 1, sp - 1), string.sub(v, sp + 1))
+  n = n + 1
 end
-redis.call('DEL', KEYS[3])
+redis.call('DEL', KEYS[3], KEYS[5])
 redis.call('ZREM', KEYS[2], ARGV[1])
 local over = 0
 if redis.call('ZCARD', KEYS[2]) == 0 and redis.call('ZCARD', KEYS[1]) == 0 then
@@ -110,10 +148,17 @@ return {redis.call('ZCARD', KEYS[1]), held}
 """
 
 
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
 @dataclass
 class Reaped:
     requeued: int
     workers: list[str]
+    adopted: list[str] = field(default_factory=list)
+    """Lease ids taken over from workers that died writing items: mine to requeue
+    (:meth:`LeaseBoard.requeue`) once their export markers are settled."""
 
 
 class LeaseBoard:
@@ -126,6 +171,7 @@ class LeaseBoard:
         self.timeout = float(timeout)
         self._reap = server.register_script(_REAP)
         self._join = server.register_script(_JOIN)
+        self._requeue = server.register_script(_REQUEUE)
         self._pop = server.register_script(_POP)
         self._push = server.register_script(_PUSH)
         self._beat = server.register_script(_BEAT)
@@ -136,11 +182,21 @@ class LeaseBoard:
     def my_leases(self) -> str:
         return self.keys.leases(self.worker)
 
-    def join(self) -> tuple[bool, int]:
-        """Register this worker; ``(new run, requests requeued from dead workers)``."""
-        fresh, requeued = self._join(keys=[self.keys.queue, self.keys.workers, self.keys.dupefilter, self.keys.run],
-                                     args=[self.keys.lease_prefix, self.worker, self.timeout])
-        return bool(fresh), int(requeued)
+    @property
+    def my_markers(self) -> str:
+        return self.keys.exporting(self.worker)
+
+    def _reap_keys(self) -> list[str]:
+        return [self.keys.queue, self.keys.workers, self.my_leases, self.my_markers]
+
+    def _reap_args(self) -> list[Any]:
+        return [self.keys.lease_prefix, self.keys.exporting_prefix, self.worker]
+
+    def join(self) -> tuple[bool, Reaped]:
+        """Register this worker; ``(new run, what was reaped from dead workers)``."""
+        fresh, requeued, dead, adopted = self._join(keys=[*self._reap_keys(), self.keys.dupefilter, self.keys.run],
+                                                    args=[*self._reap_args(), self.timeout])
+        return bool(fresh), Reaped(int(requeued), [_text(w) for w in dead], [_text(i) for i in adopted])
 
     def pop(self) -> tuple[str, bytes] | None:
         """Take the best queued request: ``(lease id, serialized request)``, or ``None``."""
@@ -149,7 +205,7 @@ class LeaseBoard:
         if not got:
             return None
         lease, data = got
-        return (lease.decode() if isinstance(lease, bytes) else str(lease)), data
+        return _text(lease), data
 
     def push(self, score: float, data: bytes, fingerprint: str | None) -> bool:
         """Queue a serialized request unless ``fingerprint`` was seen in this run."""
@@ -160,14 +216,19 @@ class LeaseBoard:
         if leases:
             self.server.hdel(self.my_leases, *leases)
 
+    def requeue(self, leases: list[str]) -> int:
+        """Put these leases of mine back in the queue; returns how many were there."""
+        return int(self._requeue(keys=[self.keys.queue, self.my_leases], args=leases)) if leases else 0
+
     def beat(self) -> bool:
         """Renew this worker's heartbeat; ``True`` when it had been declared dead meanwhile."""
         return bool(self._beat(keys=[self.keys.workers], args=[self.worker, self.timeout]))
 
     def reap(self) -> Reaped:
-        """Put the leases of workers whose heartbeat expired back in the queue."""
-        got = self._reap(keys=[self.keys.queue, self.keys.workers], args=[self.keys.lease_prefix])
-        return Reaped(int(got[0]), [w.decode() if isinstance(w, bytes) else str(w) for w in got[1:]])
+        """Put the leases of workers whose heartbeat expired back in the queue (or take
+        them over, see :class:`Reaped`)."""
+        requeued, dead, adopted = self._reap(keys=self._reap_keys(), args=self._reap_args())
+        return Reaped(int(requeued), [_text(w) for w in dead], [_text(i) for i in adopted])
 
     def status(self) -> tuple[int, int]:
         """``(requests queued, leases held by the other live workers)``."""
@@ -175,8 +236,8 @@ class LeaseBoard:
                                     args=[self.keys.lease_prefix, self.worker])
         return int(queued), int(held)
 
-    def leave(self, hand_back: list[str]) -> tuple[int, bool]:
-        """Leave the job, handing back ``hand_back``; ``(handed back, the run is over)``."""
-        n, over = self._leave(keys=[self.keys.queue, self.keys.workers, self.my_leases, self.keys.dupefilter],
-                              args=[self.worker, *hand_back])
+    def leave(self) -> tuple[int, bool]:
+        """Leave the job, handing back every lease still held; ``(handed back, the run is over)``."""
+        n, over = self._leave(keys=[self.keys.queue, self.keys.workers, self.my_leases, self.keys.dupefilter,
+                                    self.my_markers], args=[self.worker])
         return int(n), bool(over)

@@ -4,7 +4,8 @@ Differences from :class:`scrapy_redis.scheduler.Scheduler` (0.9), each for a thi
 users keep running into:
 
 - requests are leased, not popped (:mod:`~newsarchive.distributed.leases`): nothing is
-  lost when a worker dies; the queue and fingerprints always persist (``SCHEDULER_PERSIST``
+  lost when a worker dies, and what a dead worker was writing to its feed is settled
+  before its requests go back (:mod:`~newsarchive.distributed.exports`); the queue and fingerprints always persist (``SCHEDULER_PERSIST``
   and ``SCHEDULER_FLUSH_ON_START`` are ignored: one worker stopping must not empty the
   queue of the others);
 - the crawl ends: a worker waits while requests are queued or another live worker holds
@@ -45,8 +46,10 @@ from twisted.internet import task
 
 from newsarchive.distributed import engine_hooks
 from newsarchive.distributed.dupefilter import CanonicalDupeFilter
-from newsarchive.distributed.keys import JobKeys, worker_id
-from newsarchive.distributed.leases import LeaseBoard
+from newsarchive.distributed.exports import settle
+from newsarchive.distributed.health import RedisHealth
+from newsarchive.distributed.keys import JobKeys, crawler_worker
+from newsarchive.distributed.leases import LeaseBoard, Reaped
 from newsarchive.job.dedupe import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -117,25 +120,26 @@ class RedisScheduler(Scheduler):
         engine_hooks.check_engine(self.crawler)
         self.spider = spider
         self.keys = JobKeys.from_settings(self.crawler.settings, spider.name)
-        self.worker = worker_id()
+        self.worker = crawler_worker(self.crawler)
+        self.health = RedisHealth.of(self.crawler)
+        self.health.job = self.keys.job
         self.board = LeaseBoard(self.server, self.keys, self.worker, self.lease_timeout)
         self.queue = LeasedQueue(self.server, spider, self.keys.queue, self.serializer, board=self.board)
         self.df = CanonicalDupeFilter(self.server, key=self.keys.dupefilter, debug=self.debug)
         self.held: dict[str, Any] = {}
-        self._failed = False
-        self._walks: Any = None  # the job's RedisListingWalks, found on first use
-        from newsarchive.distributed.cli import redacted
-
-        self._where = redacted(self.crawler.settings.get("REDIS_URL") or "")
+        self._job: Any = None  # the job's RedisJobState (walks, failed articles), found on first use
         self.redis_seconds = 0.0  # spent in queue and fingerprint calls (the bench reads it)
         self._last_beat = time.monotonic()
         self._waiting_since: float | None = None
-        fresh, requeued = self.board.join()
         self.stats.set_value(STAT + "job", self.keys.job)
         self.stats.set_value(STAT + "worker", self.worker)
-        if requeued:
-            self._count_requeued(requeued, ["(found dead at start)"])
-        queued = len(self.queue)
+        try:
+            fresh, reaped = self.board.join()
+            self._settle(reaped)
+            queued = len(self.queue)
+        except RedisError as exc:
+            self._redis_failed(exc)
+            return
         logger.info("Worker %s joined job %r on Redis (%s; %d request(s) queued; lease timeout %.0f s)",
                     self.worker, self.keys.job, "a new run" if fresh else "joining the run under way",
                     queued, self.lease_timeout)
@@ -146,9 +150,11 @@ class RedisScheduler(Scheduler):
         if getattr(self, "_ticker", None) is not None and self._ticker.running:
             self._ticker.stop()
         self.stats.inc_value(STAT + "seconds", round(self.redis_seconds, 3))
+        if self._failed:
+            return  # said once already; what this worker held goes back after the lease timeout
         try:
             self._release_done()
-            handed, over = self.board.leave(list(self.held))
+            handed, over = self.board.leave()
         except RedisError as exc:
             logger.error("Could not leave job %r cleanly (Redis: %s): %d request(s) go back to the queue "
                          "after the lease timeout", self.keys.job, exc, len(self.held))
@@ -171,7 +177,7 @@ class RedisScheduler(Scheduler):
             queued = self.queue.push(request, fingerprint)
         except RedisError as exc:
             self.stats.inc_value(STAT + "lost_requests")
-            logger.error("Request %s not queued (Redis: %s)", request.url[:200], exc)
+            logger.debug("Request %s not queued (Redis: %s)", request.url[:200], exc)
             self._redis_failed(exc)
             return False
         finally:
@@ -218,32 +224,26 @@ class RedisScheduler(Scheduler):
         walk = (request.cb_kwargs or {}).get("walk")
         if walk is None:
             return
-        if self._walks is None:
+        self._find_job_state()
+        if self._job:
+            self._job.walks.adopt(walk)
+
+    def _find_job_state(self) -> None:
+        if self._job is None:
             from newsarchive.distributed.walks import RedisJobState
 
             extensions = getattr(getattr(self.crawler, "extensions", None), "middlewares", ())
-            self._walks = next((e.walks for e in extensions if isinstance(e, RedisJobState)), False)
-        if self._walks:
-            self._walks.adopt(walk)
+            self._job = next((e for e in extensions if isinstance(e, RedisJobState)), False)
+
+    @property
+    def _failed(self) -> bool:
+        return self.health.down
 
     def _redis_failed(self, exc: Exception) -> None:
-        """Redis is gone: stop this worker (``redis_unavailable``, exit 1), said once.
-        Its leases stay in Redis, so once Redis is back the next worker does that work."""
-        if self._failed:
-            return
-        self._failed = True
-        self.stats.inc_value(STAT + "errors")
-        logger.error("Redis at %s is unavailable (%s): stopping this worker of job %r; its requests stay "
-                     "leased in Redis and go back to the queue after the lease timeout", self._where, exc, self.keys.job)
-        engine = getattr(self.crawler, "engine", None)
-        if engine is not None:
-            from scrapy.utils.defer import deferred_from_coro
-            from twisted.internet import reactor
-
-            def stop() -> None:
-                deferred_from_coro(engine.close_spider_async(reason="redis_unavailable"))
-
-            reactor.callLater(0, stop)  # type: ignore[arg-type]  # (not from inside the engine's own call)
+        """Redis is gone: stop this worker (``redis_unavailable``, exit 1), said once
+        (:class:`~newsarchive.distributed.health.RedisHealth`). Its leases stay in Redis,
+        so once Redis is back the next worker does that work."""
+        self.health.failed(exc)
 
     def _stop_waiting(self) -> None:
         assert self._waiting_since is not None
@@ -300,14 +300,35 @@ class RedisScheduler(Scheduler):
                                    self.worker, self.lease_timeout)
                 self._reap()
             engine_hooks.wake(self.crawler)  # requests other workers queued: no 5 s wait
-        except Exception as exc:  # a Redis hiccup: the next tick tries again
+        except RedisError as exc:
+            self._redis_failed(exc)
+        except Exception as exc:  # (not Redis): the next tick tries again
             self.stats.inc_value(STAT + "errors")
-            logger.warning("Redis error in the worker heartbeat of job %r: %s", self.keys.job, exc)
+            logger.warning("Error in the worker heartbeat of job %r: %s", self.keys.job, exc)
 
     def _reap(self) -> None:
-        reaped = self.board.reap()
-        if reaped.workers:
-            self._count_requeued(reaped.requeued, reaped.workers)
+        self._settle(self.board.reap())
+
+    def _settle(self, reaped: Reaped) -> None:
+        """Count what dead workers left; settle the items they were writing
+        (:func:`~newsarchive.distributed.exports.settle`), then requeue their requests."""
+        if not reaped.workers:
+            return
+        settle(self.server, self.keys, self.worker, self._record_failed, self.stats)
+        requeued = reaped.requeued + self.board.requeue(reaped.adopted)
+        if requeued:
+            self._count_requeued(requeued, reaped.workers)
+
+    def _record_failed(self, item: dict[str, Any]) -> None:
+        """A failed article's teaser a dead worker wrote to its feed: into the job's ledger."""
+        from newsarchive.job.failures import PERMANENT
+
+        self._find_job_state()
+        reason = str(item.get("fetch_error"))
+        teaser = {k: v for k, v in item.items() if k != "fetch_error"}
+        if self._job:
+            self._job.retries.failed(item["url"], reason, teaser=teaser, listing_url=item.get("listing_url"),
+                                     retryable=reason not in PERMANENT)
 
     def _count_requeued(self, requeued: int, workers: list[str]) -> None:
         self.stats.inc_value(STAT + "requeued", requeued)
@@ -318,9 +339,13 @@ class RedisScheduler(Scheduler):
         """Wait while there is work anywhere in the job; else let the spider close."""
         if self._failed:
             return
-        self._release_done()
-        self._reap()
-        queued, held = self.board.status()
+        try:
+            self._release_done()
+            self._reap()
+            queued, held = self.board.status()
+        except RedisError as exc:
+            self._redis_failed(exc)
+            return
         if queued or held:
             if self._waiting_since is None:
                 self._waiting_since = time.monotonic()

@@ -7,6 +7,12 @@ the worker (the set only grows during a run), unknown ones asked again each time
 
 A worker whose ``--out`` holds a ``seen-urls.txt`` from single-machine runs adds it to
 the shared set at start, so a job can move onto Redis without fetching its past again.
+
+Each item is marked in Redis before its feed write and recorded after it
+(:mod:`~newsarchive.distributed.exports`), so a worker killed in between doubles nothing.
+When Redis goes away the store answers "known" (the spider requests nothing more) and the
+pipeline drops what is still in flight: this worker is stopping, and those items' requests
+stay leased in Redis for the next worker (:mod:`~newsarchive.distributed.health`).
 """
 
 from __future__ import annotations
@@ -17,11 +23,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from itemadapter import ItemAdapter
+from redis.exceptions import RedisError
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy_redis import connection
 
-from newsarchive.distributed.keys import JobKeys
+from newsarchive.distributed.exports import ExportMarkers
+from newsarchive.distributed.health import RedisHealth
+from newsarchive.distributed.keys import JobKeys, crawler_worker
 from newsarchive.job.dedupe import SeenUrls, canonical_url
-from newsarchive.pipelines import DedupePipeline
+from newsarchive.job.item_feed import feed_failed
+from newsarchive.pipelines import DedupePipeline, _drop
 
 logger = logging.getLogger(__name__)
 
@@ -31,17 +44,19 @@ _IMPORT_BATCH = 10_000
 class RedisSeenUrls(SeenUrls):
     """:class:`~newsarchive.job.dedupe.SeenUrls` over a Redis set."""
 
-    def __init__(self, server: Any, key: str) -> None:
+    def __init__(self, server: Any, key: str, health: RedisHealth | None = None) -> None:
         super().__init__(None)
         self.server = server
         self.key = key
+        self.health = health or RedisHealth()
         self.seconds = 0.0
         self.loaded = int(self.server.scard(key))
 
     def _ask(self, key: str) -> bool:
+        """Whether ``key`` is in the set; with Redis gone, "yes" (nothing more is requested)."""
         started = time.perf_counter()
         try:
-            return bool(self.server.sismember(self.key, key))
+            return self.health.call(lambda: bool(self.server.sismember(self.key, key)), default=True)
         finally:
             self.seconds += time.perf_counter() - started
 
@@ -78,7 +93,7 @@ class RedisSeenUrls(SeenUrls):
     def _write(self, key: str) -> bool:  # type: ignore[override]
         started = time.perf_counter()
         try:
-            return bool(self.server.sadd(self.key, key))
+            return self.health.call(lambda: bool(self.server.sadd(self.key, key)), default=False)
         finally:
             self.seconds += time.perf_counter() - started
 
@@ -113,13 +128,36 @@ class RedisSeenUrls(SeenUrls):
 
 
 class RedisDedupePipeline(DedupePipeline):
-    """:class:`~newsarchive.pipelines.DedupePipeline` on the job's shared seen store."""
+    """:class:`~newsarchive.pipelines.DedupePipeline` on the job's shared seen store, with
+    each item marked in Redis while it is written (:mod:`~newsarchive.distributed.exports`)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.health = RedisHealth.of(crawler)
+        self.markers: ExportMarkers | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedisDedupePipeline:
+        pipeline = super().from_crawler(crawler)
+        assert isinstance(pipeline, RedisDedupePipeline)
+        crawler.signals.connect(pipeline.item_left, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.item_left, signal=signals.item_error)
+        return pipeline
 
     def _open_store(self, spider_name: str) -> RedisSeenUrls:
-        keys = JobKeys.from_settings(self.crawler.settings, spider_name)
-        return RedisSeenUrls(connection.from_settings(self.crawler.settings), keys.seen)
+        settings = self.crawler.settings
+        keys = JobKeys.from_settings(settings, spider_name)
+        server = connection.from_settings(settings)
+        self.markers = ExportMarkers(server, keys, crawler_worker(self.crawler), settings.getdict("FEEDS"))
+        return RedisSeenUrls(server, keys.seen, self.health)
 
     def spider_opened(self, spider: Any) -> None:
+        try:
+            self._open(spider)
+        except RedisError as exc:
+            self.health.failed(exc)
+
+    def _open(self, spider: Any) -> None:
         self.seen = store = self._open_store(spider.name)
         spider.known_urls = store
         local = Path(self.path) if self.path else None
@@ -139,6 +177,48 @@ class RedisDedupePipeline(DedupePipeline):
             self.stats.inc_value("newsarchive/redis/seconds", round(self.seen.seconds, 3))  # type: ignore[arg-type]
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        if self.health.down:  # stopping: its request stays leased, the next worker exports it
+            self.stats.inc_value("newsarchive/redis/items_left_leased")
+            raise _drop("Redis unavailable: left to the worker that takes its request over")
         if self.seen is None:
             self.seen = self._open_store(getattr(spider, "name", "") or getattr(self.crawler.spidercls, "name", ""))
-        return super().process_item(item, spider)
+        item = super().process_item(item, spider)
+        adapter = ItemAdapter(item)
+        url = adapter.get("url")
+        if self.markers is not None and isinstance(url, str) and url.strip():
+            failed = bool(adapter.get("fetch_error"))
+            self.health.call(lambda: self.markers.mark(url, failed=failed), default=None)  # type: ignore[union-attr]
+            if self.health.down:
+                self.stats.inc_value("newsarchive/redis/items_left_leased")
+                raise _drop("Redis unavailable: left to the worker that takes its request over")
+        return item
+
+    def item_scraped(self, item: Any, response: Any = None, spider: Any = None) -> None:
+        """The item is in the feed: its URL (and the teaser links that redirected to it) enter
+        the seen store and its marker goes, in one script. A failed article's teaser is in
+        ``JOB:failed`` already (the job state's handler runs first): only its marker goes."""
+        if self.seen is None or self.markers is None or feed_failed(self.crawler):
+            return
+        adapter = ItemAdapter(item)
+        url = adapter.get("url")
+        if not isinstance(url, str) or not url.strip():
+            return
+        seen: list[str] = []
+        if not adapter.get("fetch_error"):
+            meta = getattr(response, "meta", None) or {}  # no meta: response without request
+            seen = [k for k in (canonical_url(u) for u in (url, *meta.get("redirect_urls", ()))) if k]
+            self.seen._urls.update(seen)
+        markers = self.markers
+        started = time.perf_counter()
+        try:
+            self.health.call(lambda: markers.commit(url, seen), default=None)
+        finally:
+            assert isinstance(self.seen, RedisSeenUrls)
+            self.seen.seconds += time.perf_counter() - started
+
+    def item_left(self, item: Any, response: Any = None, spider: Any = None, **kwargs: Any) -> None:
+        """Dropped (or failed) after it was marked: it never reaches the feed."""
+        url = ItemAdapter(item).get("url") if item is not None else None
+        if self.markers is not None and isinstance(url, str) and not self.health.down:
+            markers = self.markers
+            self.health.call(lambda: markers.forget(url), default=None)
