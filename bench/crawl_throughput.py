@@ -1,6 +1,6 @@
 """Crawl throughput: newsarchive against a plain Scrapy spider on the same generated site.
 
-Run: ``python bench/crawl_throughput.py [--articles 2000] [--rounds 3] [--profile]``.
+Run: ``python bench/crawl_throughput.py [--articles 2000] [--rounds 3] [--profile [--profile-out FILE]]``.
 
 The site is ``bench/throughput_site.py`` (markup unlike the sample site's), served by its
 own process. Two crawlers take turns, ``--rounds`` times each, and the medians are
@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -161,6 +162,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="also profile one newsarchive crawl (cProfile)")
+    parser.add_argument("--profile-out", metavar="FILE", help="with --profile: keep the cProfile data in FILE")
     args = parser.parse_args()
     site_process, base = start_site(args.articles)
     try:
@@ -196,6 +198,9 @@ def main() -> None:
                 pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(25)
                 print("top 25 by own time:")
                 pstats.Stats(str(profile)).sort_stats("tottime").print_stats(25)
+                if args.profile_out:
+                    shutil.copy(profile, args.profile_out)
+                    print(f"profile kept in {args.profile_out}")
     finally:
         site_process.terminate()
         site_process.wait(timeout=10)

@@ -72,9 +72,10 @@ def item_sort_key(line: bytes) -> SortKey:
     return (0, -published, url)
 
 
-SORT_CHUNK = 100_000
-"""Sort keys held in memory at once; more are sorted in runs spilled to nameless temporary
-files and merged, so a run of any size sorts in bounded memory."""
+SORT_CHUNK = 10_000
+"""Sort keys held in memory at once (about 300 bytes each: a few MiB); more are sorted in
+runs spilled to nameless temporary files and merged, so a run of any size sorts in
+bounded memory (100,000 items: ten runs)."""
 
 _Entry = tuple[int, float, str, int, int]  # the sort key, then the line's offset and length
 
