@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -202,11 +203,27 @@ def test_one_run_replays_as_it_was(job: Job, tmp_path: Path) -> None:
         assert f"run replayed:   run {number} (started" in result.stdout
 
 
+def test_at_timestamps_with_a_zone_are_read_in_utc() -> None:
+    """The index's timestamps are UTC: an offset is converted, never read as digits of the time."""
+    from newsarchive.replay.index_lookup import normalize_timestamp
+
+    assert normalize_timestamp("2024-03-01T10:00+05:00") == "20240301050000"
+    assert normalize_timestamp("2024-03-01T02:00:30-05:00") == "20240301070030"
+    assert normalize_timestamp("2024-03-01T10:00Z") == normalize_timestamp("2024-03-01T10:00") == "20240301100000"
+    assert normalize_timestamp("2024") == "20240101000000"
+    assert normalize_timestamp("20240301100000") == "20240301100000"
+    with pytest.raises(ValueError, match="not a timestamp"):
+        normalize_timestamp("2024-03-01T10:00+5")
+
+
 @pytest.mark.slow
 def test_at_picks_the_run_in_progress(job: Job, tmp_path: Path) -> None:
     first_start, second_start = job.starts
     assert first_start[:14] < second_start[:14]
-    for stamp, number in ((first_start[:14], 1), (second_start[:14], 2), ("2999", 2)):
+    # the second run's start as a clock five hours east of UTC reads it: the same instant
+    east = datetime.strptime(second_start[:14], "%Y%m%d%H%M%S") + timedelta(hours=5)
+    zoned = east.strftime("%Y-%m-%dT%H:%M:%S+05:00")
+    for stamp, number in ((first_start[:14], 1), (second_start[:14], 2), (zoned, 2), ("2999", 2)):
         out = tmp_path / f"at-{stamp}.jsonl"
         result = replay(job, "--at", stamp, out=out)
         assert result.returncode == 0, result.stderr[-3000:]
@@ -221,6 +238,7 @@ def test_at_picks_the_run_in_progress(job: Job, tmp_path: Path) -> None:
     (["--run", "two"], "--run takes a run number (1 or more)"),
     (["--run", "1", "--at", "2026"], "--run and --at both choose what to replay"),
     (["--at", "yesterday"], "not a timestamp"),
+    (["--at", "2026-01-01T10:00+5"], "not a timestamp"),
     (["--at", "1999"], "no run had started by 1999-01-01 00:00:00 UTC"),
 ])
 def test_bad_run_choices_exit_2_with_one_line(job: Job, tmp_path: Path, args: list[str], message: str) -> None:

@@ -17,6 +17,7 @@ import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -131,13 +132,38 @@ def rank(captures: Sequence[Capture], at: str | None) -> list[Capture]:
 
 
 def normalize_timestamp(value: str) -> str:
-    """``2024``, ``2024-03-01T10:00Z`` or ``20240301100000`` -> a 14-digit timestamp."""
+    """``2024``, ``2024-03-01T10:00Z`` or ``20240301100000`` -> a 14-digit UTC timestamp.
+
+    An ISO time with an offset (``2024-03-01T10:00+05:00``) is converted to UTC, as the
+    index's timestamps are; one without is taken as UTC.
+    """
+    zoned = _utc_of_zoned(value.strip())
+    if zoned is not None:
+        return zoned
     digits = "".join(ch for ch in value if ch.isdigit())[:14]
     if len(digits) < 4:
         raise ValueError(f"not a timestamp: {value!r} (use YYYY[MM[DD[hh[mm[ss]]]]])")
     # pad like pywb: missing month/day are 01, missing time is 00
     template = "00000101000000"
     return digits + template[len(digits):]
+
+
+def _utc_of_zoned(value: str) -> str | None:
+    """The UTC timestamp of an ISO date-time that states its zone; ``None`` if it states none.
+
+    Raises ``ValueError`` for a zone that cannot be read: its digits must not be taken for
+    the time's (``+05:00`` read as seconds).
+    """
+    time_part = value.partition("T")[2] or value.partition(" ")[2]
+    if not (value.endswith(("Z", "z")) or "+" in time_part or "-" in time_part):
+        return None
+    try:
+        when = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
+    except ValueError:
+        raise ValueError(f"not a timestamp: {value!r} (use YYYY-MM-DDThh:mm:ss[Z|+hh:mm] or YYYYMMDDhhmmss)") from None
+    if when.tzinfo is None:
+        return None
+    return when.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
 
 
 def request_key(url: str, method: str = "GET", body: bytes = b"",
