@@ -518,7 +518,7 @@ class RepeatedBlockLearner:
         return _cached_block_key(text, self.mask_digits)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)  # the lines that recur stay; a bigger cache only holds more prose
 def _cached_block_key(text: str, mask_digits: bool) -> str:
     """:func:`block_key`, remembered.
 
