@@ -71,4 +71,55 @@ class SortedLineSpool:
         self._size = 0
 
 
-__all__ = ["DEFAULT_BUFFER", "SortedLineSpool"]
+
+class LineBuffer:
+    """Lines read back once in the order they were added, in bounded memory.
+
+    The fast reader's index lines for one file are only good once the whole file has
+    read cleanly, so they are held until then: past ``buffer`` bytes in an unnamed
+    temporary file, so a large file costs no more memory than a small one.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None, buffer: int = 4 * DEFAULT_BUFFER) -> None:
+        self.directory = Path(directory) if directory is not None else None
+        self.buffer = buffer
+        self._lines: list[str] = []
+        self._size = 0
+        self._count = 0
+        self._spill: IO[str] | None = None
+
+    def add(self, line: str) -> None:
+        self._lines.append(line)
+        self._size += len(line)
+        self._count += 1
+        if self._size >= self.buffer:
+            if self._spill is None:
+                self._spill = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass", newline="\n",
+                                                     prefix=".index-lines-",
+                                                     dir=self.directory)
+            self._spill.writelines(self._lines)
+            self._lines = []
+            self._size = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        """Every line, in the order added; the temporary file is removed once read."""
+        try:
+            if self._spill is not None:
+                self._spill.seek(0)
+                yield from self._spill
+            yield from self._lines
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Drop the lines (and remove the temporary file)."""
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+        self._lines = []
+
+
+__all__ = ["DEFAULT_BUFFER", "LineBuffer", "SortedLineSpool"]
