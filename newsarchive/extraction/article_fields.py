@@ -9,17 +9,26 @@ site-definition query (CSS, or XPath after ``xpath:``) or a function of the page
 
 * JSON-LD: ``headline``, ``author`` names and ``articleBody`` of the page's
   ``Article``/``NewsArticle``/``BlogPosting``... object (what publishers declare for
-  search engines); never a ``WebSite``'s or ``Organization``'s name;
+  search engines; of several, the one whose headline the page shows); never a
+  ``WebSite``'s or ``Organization``'s name, nor a headline that is the site's name;
+* titles: then ``og:title``, ``twitter:title``, the ``<h1>`` (unless it is the site's
+  logo) and last the document ``<title>``, each without a site-name suffix or prefix
+  (:func:`without_site_name`: one the ``<h1>``, ``og:site_name`` or the host names);
 * :func:`densest_paragraphs`: the paragraphs (``<p>``, or ``<div>``s holding text, split
   at ``<br>``; link text not counted) of the element holding the most paragraph text,
-  merged with the blocks of the same kind beside it or of the same class elsewhere (a
+  merged with the blocks of the same kind beside it (never classless rows of a layout
+  table) or of the same class elsewhere, and with the paragraphs of their container (a
   story interrupted by ads, newsletter boxes or images), with its subheadings, lists and
-  quotes, without those in navigation, asides, figures, galleries, related-links or
-  comment blocks inside it; a marked body (``itemprop=articleBody``) or the JSON-LD
-  ``articleBody`` (unless it only repeats the story) wins when it holds much more of the
-  story (:func:`generic_body`);
-* authors are cleaned (:func:`clean_authors`: no e-mail addresses, URL slugs, the
-  publisher's name while a person is named), and taken from the story's own ``<article>``;
+  quotes, without those in navigation, asides, figures, galleries, video players,
+  bylines, author boxes, hidden widgets, related-links or comment blocks inside it, nor
+  other stories' teasers (an ``<article>`` inside the story's, a list item or subheading
+  that is a linked headline); the densest block replaces a marked body
+  (``itemprop=articleBody``, ``.entry-content``) only when it holds it and much more,
+  and the JSON-LD ``articleBody`` (unless it only repeats the story) wins when it holds
+  much more of the story (:func:`generic_body`);
+* authors are cleaned (:func:`clean_authors`: no e-mail addresses, URL slugs, dates,
+  bracketed credit lines, the publisher's name while a person is named), taken from the
+  story's own ``<article>``, never from a byline's buttons (links to ``#``);
 * the language is the declared one, checked against the text (:mod:`newsarchive.extraction.language`).
 
 The publication date has its own extractor (:func:`~newsarchive.extraction.date_extraction.extract_published`).
@@ -80,6 +89,7 @@ class PageContext:
         self._story_article: etree._Element | None | bool = False
         self._source: str | None | bool = False
         self._held: dict[str, bool] = {}  # may_hold's answers, per word
+        self.publishers: set[str] | None = None  # _publisher_names, once computed
 
     def may_hold(self, *words: str) -> bool:
         """Whether the page's source may hold one of ``words`` (``True`` when the source is
@@ -128,29 +138,57 @@ def json_ld_headline(ctx: PageContext) -> list[str]:
     object, else one of no type), unless it is the headline the page shows cut short.
 
     The name or headline of a ``WebSite``, ``WebPage``, ``Organization``... is never the
-    article's. The visible headline (the ``<h1>``) wins when it starts with the JSON-LD
-    one and goes on. (A reworded JSON-LD headline is kept: on the tuning pages where
-    ``<h1>`` and ``og:title`` agree against it, the gold title was the JSON-LD one.)
+    article's, nor a headline that is the site's name. Of several article objects with different headlines (the story and the
+    teasers of others), the one the page shows (:func:`_own_article_headline`) wins. The
+    visible headline (the ``<h1>``) wins when it starts with the JSON-LD one and goes on,
+    and so does ``og:title`` when the JSON-LD one ends in an ellipsis that it completes.
+    (A reworded JSON-LD headline is kept: on the tuning pages where ``<h1>`` and
+    ``og:title`` agree against it, the gold title was the JSON-LD one.)
     """
-    found = None
+    articles: list[str] = []
+    untyped = None
     for obj in ctx.json_ld:
         value = obj.get("headline")
         if not isinstance(value, str) or not (text := _ld_text(value)):
             continue
         types = _types(obj)
         if _LD_ARTICLE_TYPE.search(types):
-            found = text
-            break
-        if not types and found is None:
-            found = text
-    if found is None:
+            articles.append(text)
+        elif not types and untyped is None:
+            untyped = text
+    found = _own_article_headline(ctx, articles) if articles else untyped
+    if found is None or _is_site_name(ctx, found):  # the publisher's name set as the headline
         return []
     h1 = _visible_headline(ctx.page)
-    if h1 and h1 != found:
-        shortened = found.rstrip(".… ")
-        if len(shortened) >= 8 and len(h1) > len(shortened) and h1.startswith(shortened):
-            return [h1]
+    shortened = found.rstrip(".… ")
+    if len(shortened) < 8:
+        return [found]
+    if h1 and h1 != found and len(h1) > len(shortened) and h1.startswith(shortened):
+        return [h1]
+    if found.endswith(("…", "...")):
+        og = next(iter(_OG_TITLE(ctx)), None)
+        og = without_site_name(og, ctx.page) if og else None
+        if og and len(og) > len(shortened) and og.startswith(shortened) and not og.endswith(("…", "...")):
+            return [og]
     return [found]
+
+
+def _own_article_headline(ctx: PageContext, headlines: list[str]) -> str:
+    """The headline of the page's own article among those of its JSON-LD article objects:
+    the first, unless another one is the page's ``<h1>`` or ``og:title`` and the first is
+    neither (a page declaring the teasers of other stories before its own)."""
+    first = headlines[0]
+    if len(set(headlines)) == 1:
+        return first
+    shown = {_title_key(t) for t in (_visible_headline(ctx.page), next(iter(_OG_TITLE(ctx)), None)) if t}
+    shown |= {_title_key(without_site_name(t, ctx.page)) for t in list(_OG_TITLE(ctx))[:1]}
+    if _title_key(first) in shown:
+        return first
+    return next((h for h in headlines[1:] if _title_key(h) in shown), first)
+
+
+def _title_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _types(obj: dict[str, Any]) -> str:
@@ -213,10 +251,11 @@ _NOT_STORY = re.compile(
     re.I,
 )
 # class/id words of parts of a story's block that are no part of the story (its galleries,
-# captions, sharing buttons, ads, sign-up boxes): left out of the winning block, never
-# stopping it from winning
-_FURNITURE = re.compile(r"gallery|slideshow|carousel|lightbox|caption|advert|sign-?up"
-                        r"|(?<![a-z])(?:share|sharing|social|ads?)(?![a-z])", re.I)
+# captions and photo credits, sharing buttons, ads, sign-up boxes, video players, bylines,
+# author boxes and date lines): left out of the winning block, never stopping it from winning
+_FURNITURE = re.compile(r"gallery|slideshow|carousel|lightbox|caption|credit|advert|sign-?up"
+                        r"|byline|author|autor|(?:post|entry|article)-?meta"
+                        r"|(?<![a-z])(?:share|sharing|social|ads?|videos?|media-?embed)(?![a-z])", re.I)
 _ASIDE_ROLES = frozenset({"complementary", "navigation", "banner", "contentinfo"})  # ARIA: an aside, a nav...
 # A block in an <aside> or <form> wins only with this many times more text than one outside
 # (a sidebar of live updates, a comment form); a page all inside one is unaffected.
@@ -238,14 +277,17 @@ def densest_paragraphs(ctx: PageContext) -> list[str]:
     one: to itself and half to its parent); the best-scored element wins (the first one on
     a tie), unless it or an ancestor is a comments, cookie-banner, newsletter,
     related-links or quote box. Blocks with the same tag and class path from a common
-    ancestor up to :data:`_MERGE_LEVELS` levels up are merged in, and so are blocks with
-    the winner's tag and class anywhere on the page, in document order. Their paragraphs,
-    subheadings (``<h2>``-``<h4>``), list items and quotes are kept (:func:`_parts`),
-    except those inside a part that is page furniture (asides, forms, same tags, links,
-    hidden elements, or a class/id naming a menu, sidebar, related links, comments,
-    newsletter, gallery, caption, ad...), and paragraphs that are mostly a link and no
-    sentence (``Read also: <a>...</a>``). The first :data:`MAX_PARAGRAPHS` paragraphs of
-    the page are scored.
+    ancestor up to :data:`_MERGE_LEVELS` levels up are merged in (classless table rows and
+    cells never: they are the page's layout), with the paragraphs their common parent
+    holds itself, and so are blocks with the winner's tag and class anywhere on the page,
+    in document order. Their paragraphs, subheadings (``<h2>``-``<h4>``), list items and
+    quotes are kept (:func:`_parts`), except those inside a part that is page furniture
+    (asides, forms, same tags, links, hidden elements, an ``<article>`` inside the story's
+    ``<article>``, a list item headed by a link, or a class/id naming a menu, sidebar,
+    related links, comments, newsletter, gallery, caption, ad, video, byline, author box,
+    post meta...), and paragraphs and subheadings that are mostly a link (and, for a
+    paragraph, no sentence: ``Read also: <a>...</a>``). The first :data:`MAX_PARAGRAPHS`
+    paragraphs of the page are scored.
     """
     if ctx.root is None:
         return []
@@ -290,7 +332,7 @@ def densest_paragraphs(ctx: PageContext) -> list[str]:
     budget = [MAX_MERGE_STEPS]
     for rank, best in enumerate(islice((c for c in ranked if not _not_story(c, not_story)), _MAX_CANDIDATES)):
         best = _story_holder(best, scores, direct, not_story)
-        blocks = _same_kind_blocks(best, scores, not_story, budget)
+        blocks = _with_parent_paragraphs(_same_kind_blocks(best, scores, not_story, budget))
         blocks = _with_same_class_blocks(best, blocks, scores, not_story, aside)
         total = sum(scores.get(b, 0.0) for b in blocks)
         if _inside(best, None, aside, furniture=False, tags=_ASIDE):
@@ -336,17 +378,21 @@ def _loose_lines(element: etree._Element, keep: list[etree._Element] | None = No
         elif tag == "br" or tag not in _INLINE_TAGS:
             if segments[-1]:
                 segments.append([])
-        elif not _is_hidden(child) and "aption" not in (child.get("class") or ""):  # no (news)Caption
+        elif not _is_hidden(child) and not _is_furniture_inline(child):
             text = _inline_text(child)
             if text and not text.isspace():
                 segments[-1].append(text)
                 size += len(text)
                 if tag == "a":
                     linked += len(text)
+            elif text and segments[-1]:
+                segments[-1].append(" ")
         tail = child.tail
         if tail and not tail.isspace():
             segments[-1].append(tail)
             size += len(tail)
+        elif tail and segments[-1]:  # "<span>Kospi</span> <span>(KOSPI)</span>": the space stays
+            segments[-1].append(" ")
     if size < _MIN_LOOSE_TEXT or linked * 2 > size:
         return []
     lines = [line for line in (_squeeze("".join(pieces)) for pieces in segments if pieces) if line]
@@ -358,13 +404,24 @@ def _loose_lines(element: etree._Element, keep: list[etree._Element] | None = No
     return lines
 
 
+def _is_furniture_inline(node: etree._Element) -> bool:
+    """Whether an inline element's class names furniture: a (news)Caption, or (when it holds
+    elements: a bare ``<span>`` of text is the line's) a video player or sharing bar set in
+    a ``<span>`` inside the line."""
+    label = node.get("class")
+    if not label:
+        return False
+    return "aption" in label or (len(node) > 0 and _FURNITURE.search(label[:300]) is not None)
+
+
 _MAX_INLINE_NODES = 64  # nodes of one inline element read for a loose line
 
 
 def _inline_text(element: etree._Element) -> str:
-    """The text of an inline element, from its first :data:`_MAX_INLINE_NODES` nodes: every
-    ``<div>`` reads its inline children, so an unbounded read would cost quadratic time on
-    ``<div><span><div><span>...`` nested thousands deep."""
+    """The text of an inline element and of its inline descendants (not of furniture in
+    it), from its first :data:`_MAX_INLINE_NODES` nodes: every ``<div>`` reads its inline
+    children, so an unbounded read would cost quadratic time on ``<div><span><div><span>...``
+    nested thousands deep."""
     if not len(element):
         return element.text or ""
     pieces: list[str] = []
@@ -373,7 +430,10 @@ def _inline_text(element: etree._Element) -> str:
         if count >= 2 * _MAX_INLINE_NODES:
             break
         if event == "start":
-            if node.tag in _NO_TEXT or not isinstance(node.tag, str):
+            # a block inside an inline element (a video player's <div>s in a <span>) is
+            # no part of the line: a text-holding <div> there is scored on its own
+            if node.tag in _NO_TEXT or not isinstance(node.tag, str) or (
+                    node is not element and (node.tag not in _INLINE_TAGS or _is_furniture_inline(node))):
                 walker.skip_subtree()
                 continue
             if node.text:
@@ -431,9 +491,17 @@ def _any_ancestor(element: etree._Element, stop: etree._Element | None, memo: di
     return found
 
 
+# Rows and cells of a layout table: without a class, every one is of the same kind, the
+# story's cell and the footer's rows alike; sibling rows are the page's layout, no story parts.
+_LAYOUT_CELLS = frozenset({"tr", "td", "th", "tbody"})
+
+
 def _same_kind(a: etree._Element, b: etree._Element) -> bool:
-    """Same tag, and the same class (or class words in common, or no class for either)."""
+    """Same tag, and the same class (or class words in common, or no class for either);
+    never classless table rows or cells (:data:`_LAYOUT_CELLS`)."""
     if a.tag != b.tag:
+        return False
+    if a.tag in _LAYOUT_CELLS and not (a.get("class") or "").strip():
         return False
     ca, cb = (a.get("class") or "").split(), (b.get("class") or "").split()
     return ca == cb or bool(set(ca) & set(cb))
@@ -469,6 +537,29 @@ def _same_kind_blocks(best: etree._Element, scores: dict[etree._Element, float],
         path.append(ancestor)
         ancestor = ancestor.getparent()
     return chosen
+
+
+_OWN_PARTS = frozenset({"p", "h2", "h3", "h4", "blockquote", "ul", "ol"})
+_OWN_REACH = 3  # children before the first block and after the last that may still be the story's
+
+
+def _with_parent_paragraphs(blocks: list[etree._Element]) -> list[etree._Element]:
+    """``blocks`` (siblings of one kind, in document order) with the paragraphs,
+    subheadings, lists and quotes their parent holds itself, in document order: a story
+    whose first paragraph sits in its container and the rest in page-break blocks inside it.
+    Only those between the blocks or at most :data:`_OWN_REACH` children beyond them count,
+    and none whose class names a box (:func:`_is_box_part`)."""
+    if len(blocks) < 2:
+        return blocks
+    parent = blocks[0].getparent()
+    if parent is None or parent.tag in ("body", "html") or any(b.getparent() is not parent for b in blocks):
+        return blocks
+    chosen = set(blocks)
+    first, last = parent.index(blocks[0]), parent.index(blocks[-1])
+    out = [child for i, child in enumerate(parent)
+           if child in chosen or (child.tag in _OWN_PARTS and first - _OWN_REACH <= i <= last + _OWN_REACH
+                                  and not _is_box_part(child))]
+    return out if len(out) > len(blocks) else blocks
 
 
 _PARENT_SHARE = 0.25  # paragraphs of its own that make an ancestor of a block the story's holder
@@ -546,23 +637,51 @@ def _parts(block: etree._Element, loose: dict[etree._Element, list[str]] | None)
     ``loose``: the lines of its text-holding ``<div>``s... (``None``: read them here)."""
     found: list[str] = []
     furniture: dict[etree._Element, bool] = {}
+    # An <article> inside the story's <article> is another story's (a "read also" teaser).
+    in_article = block.tag == "article" or next(block.iterancestors("article"), None) is not None
+    tags = _NOT_BODY_OR_LINK | {"article"} if in_article else _NOT_BODY_OR_LINK
     for _, part in etree.iterwalk(block, events=("start",), tag=_BODY_PARTS + _LOOSE_HOLDERS):
         if part.tag in _LOOSE_HOLDERS:
             lines = loose.get(part) if loose is not None else _loose_lines(part)
-            if lines and not _inside(part, block, furniture, furniture=True, tags=_NOT_BODY_OR_LINK):
+            if lines and not _inside(part, block, furniture, furniture=True, tags=tags):
                 found.extend(lines)
             continue
-        if _inside(part, block, furniture, furniture=True, tags=_NOT_BODY_OR_LINK) or _is_hidden(part):
+        if part.tag in _SUBHEADINGS and part is not block:
+            # a subheading's own class names its style ("widget-title", "subheader"), not a
+            # box of page furniture: only what names one that is no story counts
+            if _inside(part.getparent(), block, furniture, furniture=True, tags=tags) or _is_box_part(part):
+                continue
+        elif _inside(part, block, furniture, furniture=True, tags=tags) or _is_hidden(part):
             continue
         if part.tag in _LIST_PARTS and next(part.iterdescendants(_BODY_PARTS + _LOOSE_HOLDERS), None) is not None:
             continue  # its paragraphs come on their own
         text = _shown_text(part)
         if (text and len(part) and _mostly_links(part)
-                and (part.tag in _LIST_PARTS or not text.endswith(_SENTENCE_END) or text.endswith("..."))):
-            continue  # "Read also: <a>headline</a>", a teaser's "<a>snippet…</a>", related or sharing links
+                and (part.tag in _LIST_PARTS or part.tag in _SUBHEADINGS
+                     or not text.endswith(_SENTENCE_END) or text.endswith("..."))):
+            continue  # "Read also: <a>headline</a>", a teaser's "<a>snippet…</a>" or linked headline, related links
         if text:
             found.append(text)
     return found
+
+
+_SUBHEADINGS = frozenset({"h2", "h3", "h4"})
+
+
+def _is_teaser_item(item: etree._Element) -> bool:
+    """Whether a list item is another story's teaser: it holds a heading that is all link
+    (a "more on this" list inside the story's block)."""
+    heading = next(item.iter("h2", "h3", "h4", "h5"), None)
+    return heading is not None and _mostly_links(heading)
+
+
+def _is_box_part(element: etree._Element) -> bool:
+    """Whether a subheading or paragraph is hidden, or its own class or id names a
+    related-links, newsletter, comments... box or a caption (its title, not the story's)."""
+    if _is_hidden(element):
+        return True
+    labels = f"{element.get('class') or ''} {element.get('id') or ''}"[:500]
+    return bool(labels.strip() and (_NOT_STORY.search(labels) or _FURNITURE.search(labels)))
 
 
 _SENTENCE_END = (".", "!", "?", '"', "”", "»", "'", "’", ")", "。", "！", "？")
@@ -612,9 +731,17 @@ def _visible_headline(page: Any) -> str | None:
 
 
 def visible_headline(ctx: PageContext) -> list[str]:
-    """:func:`_visible_headline` as a fallback."""
+    """:func:`_visible_headline` as a fallback, unless it is the site's name (an ``<h1>``
+    around the logo): the document title is the better guess then."""
     text = _visible_headline(ctx.page)
-    return [text] if text else []
+    return [text] if text and not _is_site_name(ctx, text) else []
+
+
+def _is_site_name(ctx: PageContext, text: str) -> bool:
+    """Whether ``text`` is the name of the site (``og:site_name``, a JSON-LD publisher or
+    organisation, the host), spaces, case and punctuation aside."""
+    key = _squeezed(text)
+    return bool(key) and key in _publisher_names(ctx)
 
 
 def _meta(attribute: str, value: str) -> Callable[[PageContext], list[str]]:
@@ -636,11 +763,23 @@ def _site_name(page: Any) -> str | None:
     return first_text(page, "xpath://meta[@property='og:site_name']/@content")
 
 
+_OG_TITLE = _meta("property", "og:title")
+_TWITTER_TITLE = _meta("name", "twitter:title")
+
+
+def document_title(ctx: PageContext) -> list[str]:
+    """The ``<title>`` in ``<head>`` (its site name removed later, as any title's): the
+    headline on pages that declare no other and show it in no ``<h1>``."""
+    return texts(ctx.page, "xpath:/html/head/title/text()")[:1]
+
+
 FALLBACK_TITLE: tuple[Fallback, ...] = (
     "h1.entry-title",
     json_ld_headline,
-    _meta("property", "og:title"),
+    _OG_TITLE,
+    _TWITTER_TITLE,
     visible_headline,  # <article> <h1>, else the first <h1>
+    document_title,
 )
 
 
@@ -679,20 +818,29 @@ def generic_body(ctx: PageContext) -> list[str]:
     """The body by :data:`FALLBACK_BODY`, where a later fallback finds much more of the story.
 
     The body a page marks (``itemprop=articleBody``, WordPress's ``.entry-content``) is
-    taken, unless the densest block holds :data:`_MORE_TEXT` times more text: marked
-    paragraphs miss those that are ``<div>``s, or the rest of a story split into blocks.
+    taken, unless the densest block holds :data:`_MORE_TEXT` times more text and most of
+    the marked body's words: marked paragraphs miss those that are ``<div>``s, or the rest
+    of a story split into blocks, while a denser block without them is teasers or comments.
     The JSON-LD ``articleBody`` replaces what the page shows when it is that much longer
     and holds most of its words (the same story, complete where the page is cut).
     """
     marked = _first_nonempty(ctx, _MARKED_BODY)
     body = marked
     dense = densest_paragraphs(ctx)
-    if _length(dense) > _MORE_TEXT * _length(marked):
+    if _length(dense) > _MORE_TEXT * _length(marked) and (not marked or _holds(dense, marked)):
         body = dense
     ld = json_ld_article_body(ctx)
     if ld and (not body or (_length(ld) > _MORE_TEXT * _length(body) and _completes(body, ld))):
         return ld
     return body
+
+
+def _holds(wider: list[str], narrower: list[str]) -> bool:
+    """Whether most words of ``narrower`` are in ``wider``: the densest block holds the
+    marked body (more of the same story), not teasers or comments elsewhere on the page."""
+    words = {w for line in narrower for w in line.lower().split()}
+    wider_words = {w for line in wider for w in line.lower().split()}
+    return len(words & wider_words) * 2 >= len(words)
 
 
 def _length(paragraphs: list[str]) -> int:
@@ -725,7 +873,7 @@ def _in_story(query: str, hint: Callable[[PageContext], bool]) -> Callable[[Page
         sel = getattr(ctx.page, "selector", ctx.page)
         nodes = [m.root for m in islice(select(sel, query), 200) if isinstance(m.root, etree._Element)]
         memo: dict[etree._Element, bool] = {}
-        nodes = [n for n in nodes if not _not_story(n, memo)]
+        nodes = [n for n in nodes if not _not_story(n, memo) and not _is_button_link(n)]
         holder = ctx.story_article
         if holder is not None:
             inside = [n for n in nodes if any(a is holder for a in n.iterancestors("article"))]
@@ -733,6 +881,16 @@ def _in_story(query: str, hint: Callable[[PageContext], bool]) -> Callable[[Page
         return [t for t in (squeeze(" ".join(_VISIBLE(n))) for n in nodes) if t]
     matches.__name__ = f"in_story({query!r})"
     return matches
+
+
+def _is_button_link(node: etree._Element) -> bool:
+    """Whether ``node`` is a link that leads nowhere (``href="#"``, ``javascript:``): a
+    sharing or "follow" button inside a byline, where an author's name links to the author's
+    page or to nothing at all."""
+    if node.tag != "a":
+        return False
+    href = (node.get("href") or "").strip().lower()
+    return href.startswith(("#", "javascript:"))
 
 
 _VISIBLE = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]", smart_strings=False)
@@ -864,6 +1022,7 @@ _NAME_PREFIX = re.compile(r"^(?:(?:written|posted|reported)\s+by|by|par|von|por|
                           r"|autore|auteur|text|texto)\s*:?\s+", re.I)
 _EMAIL = re.compile(r"\S+@\S+")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
+_TRAILING_DATE = re.compile(r"\s+\d{1,4}[./-]\d{1,2}[./-]\d{2,4}$")  # "Fred Doe 31.10.2023": the byline's date
 _INITIALS = re.compile(r"\s*\((?:[^()\s]{1,6})\)$")  # "Elena Oberholzer (obe)"
 _AND = re.compile(r"\s+(?:and|und|og|och|en|et|y|e|i|ve|és|a|и|та)\s+|\s*&\s*|\s*,\s*")
 
@@ -887,6 +1046,9 @@ def _split_names(raw: str) -> list[str]:
     """One author string cleaned, split into names when each part is a name (one to five words)."""
     text = _NAME_PREFIX.sub("", squeeze(raw)).strip(" ,;|·-–—")
     text = _EMAIL.sub("", text).replace("()", "").replace("<>", "").strip(" ,;|<>[]")
+    text = _TRAILING_DATE.sub("", text)
+    if text.startswith("(") and text.endswith(")"):  # "(Abu Dhabi - Agency)": a credit line, no name
+        return []
     if not text or "://" in text or text.startswith("www.") or _SLUG.match(text):
         return []
     parts = [p.strip() for p in _AND.split(text)]
@@ -915,7 +1077,10 @@ def _squeezed(text: str) -> str:
 
 def _publisher_names(ctx: PageContext) -> set[str]:
     """What names the publisher, squeezed: ``og:site_name``, the JSON-LD publisher or
-    ``Organization``/``WebSite`` names, the host (``lesothotimes.com``, ``lesothotimes``)."""
+    ``Organization``/``WebSite`` names, the host (``lesothotimes.com``, ``lesothotimes``);
+    computed once per page."""
+    if ctx.publishers is not None:
+        return ctx.publishers
     found = []
     site = _site_name(ctx.page)
     if site:
@@ -928,7 +1093,8 @@ def _publisher_names(ctx: PageContext) -> set[str]:
     host = (urlsplit(getattr(ctx.page, "url", None) or "").hostname or "").removeprefix("www.")
     if host:
         found += [host, host.split(".")[0]]
-    return {key for key in map(_squeezed, found) if len(key) >= 3}
+    ctx.publishers = {key for key in map(_squeezed, found) if len(key) >= 3}
+    return ctx.publishers
 
 
 def _first_nodes_of(page: Any) -> tuple[Any, bool]:
@@ -973,16 +1139,56 @@ def without_site_name(title: str, page: Any) -> str:
         # an <h1> around the site's logo is no headline: the headline is the longer part
         if added is not None and (len(h1) > len(added) or _names_site(added, site, getattr(page, "url", None))):
             return h1
-    if site and site != title:
-        if title.endswith(site):
-            rest = title[: -len(site)].rstrip()
-            if rest.endswith(TITLE_SEPARATORS):
-                return rest.rstrip("".join(TITLE_SEPARATORS) + " ") or title
-        if title.startswith(site):
-            rest = title[len(site):].lstrip()
-            if rest.startswith(TITLE_SEPARATORS):
-                return rest.lstrip("".join(TITLE_SEPARATORS) + " ") or title
+    if site and not _same_words(title, site):
+        stripped = _without_named_part(title, site)
+        if stripped is not None:
+            return stripped
+    return _without_host_named_part(title, site, getattr(page, "url", None))
+
+
+_SEPARATOR_CHARS = "".join(TITLE_SEPARATORS) + " "
+
+
+def _without_named_part(title: str, site: str) -> str | None:
+    """``title`` without ``site`` at its end or start, set off by a title separator (or a
+    colon after it: ``Site: Headline``); ``None`` if it is not there."""
+    if title.endswith(site):
+        rest = title[: len(title) - len(site)].rstrip()
+        if rest.endswith(TITLE_SEPARATORS):
+            return rest.rstrip(_SEPARATOR_CHARS) or None
+    if title.startswith(site):
+        rest = title[len(site):].lstrip()
+        if rest.startswith(TITLE_SEPARATORS + (":",)):
+            return rest.lstrip(_SEPARATOR_CHARS + ":") or None
+    return None
+
+
+# Separators a headline and a site name are set off by when no <h1> or og:site_name tells
+# which part is which: spaced, so that a hyphenated word or "10:30" is never split.
+_SPACED_SEPARATORS = (" | ", " - ", " – ", " — ", " · ", " • ", " :: ", "｜")
+_MAX_SITE_WORDS = 6
+
+
+def _without_host_named_part(title: str, site: str | None, url: str | None) -> str:
+    """``title`` without its last (or first) separated part when that part names the site
+    (:func:`_names_site`: the host's name) and is the shorter part: ``Headline - Kurier
+    Online`` on ``kurier.example``, with no ``<h1>`` or ``og:site_name`` to say so."""
+    for sep in _SPACED_SEPARATORS:
+        if sep not in title:
+            continue
+        head, _, tail = title.rpartition(sep)
+        if _is_site_part(tail, head, site, url):
+            return head.rstrip(_SEPARATOR_CHARS)
+        first, _, rest = title.partition(sep)
+        if _is_site_part(first, rest, site, url):
+            return rest.lstrip(_SEPARATOR_CHARS)
     return title
+
+
+def _is_site_part(part: str, rest: str, site: str | None, url: str | None) -> bool:
+    part = part.strip()
+    return (bool(part) and len(part) < len(rest.strip()) and len(part.split()) <= _MAX_SITE_WORDS
+            and _names_site(part, site, url))
 
 
 def _same_words(a: str, b: str | None) -> bool:
@@ -991,12 +1197,19 @@ def _same_words(a: str, b: str | None) -> bool:
 
 def _names_site(part: str, site: str | None, url: str | None) -> bool:
     """Whether ``part`` (what a title adds to its headline) is the site's name."""
-    squeezed = "".join(ch for ch in part.lower() if ch.isalnum())
-    if site and "".join(ch for ch in site.lower() if ch.isalnum()) in squeezed:
+    squeezed = _squeezed(part)
+    site_key = _squeezed(site) if site else ""
+    if site_key and site_key in squeezed:
         return True
-    host = urlsplit(url).hostname if url else None
-    labels = [label for label in (host or "").split(".") if len(label) >= 4 and label not in ("www", "news")]
-    return any(label.replace("-", "") in squeezed for label in labels[:-1] or labels)
+    host = (urlsplit(url).hostname or "") if url else ""
+    if len(squeezed) >= 4 and squeezed in _squeezed(host.removeprefix("www.")):  # "News.yam.md", "MDR.DE"
+        return True
+    labels = [label for label in host.split(".")[:-1]  # not the top-level domain
+              if len(label) >= 4 and label not in _HOST_WORDS]
+    return any(label.replace("-", "") in squeezed for label in labels)
+
+
+_HOST_WORDS = frozenset({"www", "news", "mobile", "edition"})  # host labels that name no site
 
 
 def _separated(rest: str) -> bool:
@@ -1069,7 +1282,9 @@ def _inside(element: etree._Element, stop: etree._Element | None, memo: dict[etr
         if tag in tags:
             return True
         if furniture:
-            if node.get("role") in _ASIDE_ROLES:
+            if node.get("role") in _ASIDE_ROLES or _is_hidden(node):  # hidden inside the story: a widget's
+                return True
+            if tag == "li" and _is_teaser_item(node):
                 return True
             labels = f"{node.get('class') or ''} {node.get('id') or ''}".strip()
             return bool(labels and (CHROME_LABELS.search(labels) or _NOT_STORY.search(labels)
