@@ -134,14 +134,10 @@ def parse_header(lines: list[bytes], full_statusline: bytes | None,
     return _headers(status, headers, protocol_status[0], total_read, cls), index
 
 
-def parse_crlf_header(data: bytes, pos: int, limit: int | None, full_statusline: bytes | None,
-                      statuslist: list[str], verify: bool,
-                      cls: type[StatusAndHeaders] = StatusAndHeaders) -> tuple[StatusAndHeaders, int] | None:
-    """:func:`header_lines` and :func:`parse_header` in one step for the usual header:
-    UTF-8, CRLF line ends only, a status line, then ``Name: value`` lines (no continuation
-    lines) up to a blank line, all within ``limit`` bytes of ``pos``. Returns the headers
-    and the offset just after the blank line, or None for any other header (then the two
-    general functions give warcio's answer)."""
+def _crlf_header_text(data: bytes, pos: int, limit: int | None, encoding: str) -> tuple[str, int] | None:
+    """The header at ``pos`` up to its blank line, decoded, and the offset of that blank
+    line, when it is the usual kind: not empty, CRLF line ends only, within ``limit``
+    bytes; None otherwise."""
     if data.startswith(b"\r\n", pos) or data.startswith(b"\n", pos):
         return None
     end = data.find(b"\r\n\r\n", pos)
@@ -151,9 +147,23 @@ def parse_crlf_header(data: bytes, pos: int, limit: int | None, full_statusline:
     if raw.count(b"\n") != raw.count(b"\r\n"):
         return None  # a bare LF: header_lines cuts lines there
     try:
-        text = raw.decode("utf-8")
+        return raw.decode(encoding), end
     except UnicodeDecodeError:
         return None
+
+
+def parse_crlf_header(data: bytes, pos: int, limit: int | None, full_statusline: bytes | None,
+                      statuslist: list[str], verify: bool,
+                      cls: type[StatusAndHeaders] = StatusAndHeaders) -> tuple[StatusAndHeaders, int] | None:
+    """:func:`header_lines` and :func:`parse_header` in one step for the usual header:
+    UTF-8, CRLF line ends only, a status line, then ``Name: value`` lines (no continuation
+    lines) up to a blank line, all within ``limit`` bytes of ``pos``. Returns the headers
+    and the offset just after the blank line, or None for any other header (then the two
+    general functions give warcio's answer)."""
+    found = _crlf_header_text(data, pos, limit, "utf-8")
+    if found is None:
+        return None
+    text, end = found
     lines = text.split("\r\n")
     total = len(text) + 4
     if full_statusline is None:
@@ -247,18 +257,10 @@ def parse_lazy_header(data: bytes, pos: int, limit: int | None, full_statusline:
     """:func:`parse_crlf_header` for an ASCII header whose field names have no blanks
     before their colon and no line starts with a blank: :class:`LazyHeaders`, and the
     offset after the blank line; None for any other header."""
-    if data.startswith(b"\r\n", pos) or data.startswith(b"\n", pos):
+    found = _crlf_header_text(data, pos, limit, "ascii")
+    if found is None:
         return None
-    end = data.find(b"\r\n\r\n", pos)
-    if end == -1 or (limit is not None and end + 4 - pos > limit):
-        return None
-    raw = data[pos:end]
-    if raw.count(b"\n") != raw.count(b"\r\n"):
-        return None  # a bare LF: header_lines cuts lines there
-    try:
-        text = raw.decode("ascii")
-    except UnicodeDecodeError:
-        return None
+    text, end = found
     total = len(text) + 4
     if full_statusline is None:
         cut = text.find("\r\n")
