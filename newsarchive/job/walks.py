@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsarchive.job.dedupe import canonical_url
+from newsarchive.job.fingerprints import FingerprintSet
 from newsarchive.job.state_file import StateDamaged, read_state, write_state
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,9 @@ class Walk:
     """This run got to the end of the listing (or its max_pages / since limit)."""
     resumed: bool = False
     """The previous run left this walk unfinished."""
-    visited: set[str] = field(default_factory=set, repr=False)
-    """Canonical URLs of the listing pages requested in this run (pagination loops)."""
+    visited: FingerprintSet = field(default_factory=FingerprintSet, repr=False)
+    """Canonical URLs of the listing pages requested in this run (pagination loops), 16
+    bytes each: a long listing walks tens of thousands of pages."""
     auto_hint: str | None = field(default=None, repr=False)
     """Where the automatic listing rules found this walk's teasers on its first page."""
     auto_warned: bool = field(default=False, repr=False)
