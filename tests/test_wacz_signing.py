@@ -72,6 +72,8 @@ def test_signed_package_verifies(archive: Path, key_file: Path, tmp_path: Path) 
     assert signed["publicKey"] == public and signed["hash"] == digest_of(out)["hash"]
     assert len(base64.b64decode(signed["signature"])) == 96  # WebCrypto's r || s for P-384
     assert signed["software"].startswith("newsarchive ")
+    with zipfile.ZipFile(out) as zf:  # one clock reading for both (py-wacz rejects two)
+        assert signed["created"] == json.loads(zf.read("datapackage.json"))["created"]
     check = check_package(out)
     assert check.ok and check.signature is not None and check.signature.ok, check.problems
     assert check.resources == 4  # the WARC, the index, pages.jsonl... as datapackage.json lists them

@@ -98,7 +98,10 @@ def write_wacz(
             _write_bytes(zf, "datapackage.json", data, compress=True)
             digest: dict[str, Any] = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
             if signing_key is not None:
-                digest["signedData"] = signed_data(digest["hash"], signing_key, package["software"])
+                # the same "created" as the package's: py-wacz rejects a signature whose
+                # time differs (two clock readings a second boundary apart did)
+                created = datetime.strptime(package["created"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+                digest["signedData"] = signed_data(digest["hash"], signing_key, package["software"], created)
             _write_bytes(zf, "datapackage-digest.json", json.dumps(digest, indent=2).encode(), compress=True)
         os.replace(tmp, output)
     finally:
