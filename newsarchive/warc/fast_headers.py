@@ -152,6 +152,19 @@ def _crlf_header_text(data: bytes, pos: int, limit: int | None, encoding: str) -
         return None
 
 
+def _split_statusline(statusline: str, statuslist: list[str], verify: bool) -> tuple[str, str] | None:
+    """``(protocol, status)`` as warcio splits them; None when ``verify`` and no known
+    protocol starts the line."""
+    if verify:
+        upper = statusline.upper()
+        for prefix in statuslist:
+            if upper.startswith(prefix):
+                return upper[:len(prefix)], statusline[len(prefix):].strip()
+        return None
+    parts = statusline.split(" ", 1)
+    return parts[0], parts[1].strip() if len(parts) > 1 else ""
+
+
 def parse_crlf_header(data: bytes, pos: int, limit: int | None, full_statusline: bytes | None,
                       statuslist: list[str], verify: bool,
                       cls: type[StatusAndHeaders] = StatusAndHeaders) -> tuple[StatusAndHeaders, int] | None:
@@ -175,17 +188,10 @@ def parse_crlf_header(data: bytes, pos: int, limit: int | None, full_statusline:
         total += len(full)
     if not statusline:
         return None
-    if verify:
-        upper = statusline.upper()
-        for prefix in statuslist:
-            if upper.startswith(prefix):
-                protocol, status = upper[:len(prefix)], statusline[len(prefix):].strip()
-                break
-        else:
-            return None
-    else:
-        parts = statusline.split(" ", 1)
-        protocol, status = parts[0], parts[1].strip() if len(parts) > 1 else ""
+    split = _split_statusline(statusline, statuslist, verify)
+    if split is None:
+        return None
+    protocol, status = split
     headers = []
     for line in lines:
         stripped = line.rstrip()
@@ -273,17 +279,10 @@ def parse_lazy_header(data: bytes, pos: int, limit: int | None, full_statusline:
         fields = "\r\n" + text
     if not statusline or " :" in fields or "\t:" in fields or _BAD_LINE_START.search(fields):
         return None
-    if verify:
-        upper = statusline.upper()
-        for prefix in statuslist:
-            if upper.startswith(prefix):
-                protocol, status = upper[:len(prefix)], statusline[len(prefix):].strip()
-                break
-        else:
-            return None
-    else:
-        parts = statusline.split(" ", 1)
-        protocol, status = parts[0], parts[1].strip() if len(parts) > 1 else ""
+    split = _split_statusline(statusline, statuslist, verify)
+    if split is None:
+        return None
+    protocol, status = split
     made = LazyHeaders.__new__(LazyHeaders)
     made.statusline, made.protocol, made.total_len, made.headers_buff = status, protocol, total, None
     made._text = fields
