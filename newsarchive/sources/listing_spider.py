@@ -95,8 +95,9 @@ class SourceWalk:
     kind: str
     page_size: int | None = None
     """Entries on a feed's first page (WordPress pages are full up to the last)."""
-    seen: set[str] = field(default_factory=set, repr=False)
-    """Canonical entry URLs of the feed pages read so far (a site ignoring ``paged``)."""
+    seen: FingerprintSet = field(default_factory=FingerprintSet, repr=False)
+    """Canonical entry URLs of the feed pages read so far (a site ignoring ``paged``), 16
+    bytes each: a WordPress feed can be paged through all of a site's articles."""
     linked: bool = False
     """A page of this feed linked the next one (RFC 5005): no ``paged`` guessing."""
     pending: int = 0
@@ -600,7 +601,7 @@ class ListingSpider(scrapy.Spider):
             logger.info("Feed %s is malformed, read leniently: %s", response.url, feed.problem)
         entries = feed.entries
         keys = {canonical_url(e.url) for e in entries if e.url}
-        if guessed and (not entries or keys <= state.seen):
+        if guessed and (not entries or all(key in state.seen for key in keys)):
             self._feed_ended(response.url, walk, "has no entries" if not entries else "repeats the earlier pages")
             return
         if not entries:
@@ -610,7 +611,7 @@ class ListingSpider(scrapy.Spider):
             logger.warning("No entries in feed page %s", response.url)
         if state.page_size is None:
             state.page_size = len(entries)
-        state.seen |= keys
+        state.seen.update(keys)
         next_url, next_guessed = next_page(feed, response.url, page, state.page_size, linked=state.linked)
         state.linked = state.linked or bool(feed.next_url)
         fetched = fetched_at(response)
