@@ -113,3 +113,10 @@ def redis_server(workdir: Path, *, persist: bool = False) -> Iterator[RedisServe
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One ``redis-server`` for a test module (import this fixture into the module)."""
+    with running_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url

@@ -9,6 +9,7 @@ back to the queue after the lease timeout and the other worker finishes the job.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import pytest
 
 from conftest import REPO_ROOT, run_cli
 from job_runs import count_lines, run_crawl_cli
-from redis_server import running_redis
+from redis_server import redis_url  # noqa: F401 - the fixture
 
 pytest.importorskip("scrapy_redis", reason="the redis extra: pip install -e '.[redis]'")
 
@@ -31,12 +32,6 @@ from newsarchive.distributed.keys import JobKeys, job_name  # noqa: E402
 from newsarchive.distributed.leases import LeaseBoard, Reaped  # noqa: E402
 
 ARTICLES = 30
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with running_redis(tmp_path_factory.mktemp("redis")) as url:
-        yield url
 
 
 @pytest.fixture
@@ -73,9 +68,12 @@ def single_process(tmp_path: Path, base_url: str) -> list[dict[str, Any]]:
     return read_items(tmp_path / "single")
 
 
-def start_worker(out: Path, base_url: str, url: str, *extra: str) -> subprocess.Popen[str]:
+def start_worker(out: Path, base_url: str, url: str, *extra: str,
+                 env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """A worker of the Redis job at ``url`` (``env``: variables added to this one's)."""
     return subprocess.Popen(crawl_cmd(out, base_url, "--redis", url, *extra), cwd=REPO_ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            env={**os.environ, **(env or {})})
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 300) -> tuple[int, str, str]:

@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -31,8 +30,9 @@ import pytest
 
 from conftest import REPO_ROOT, run_cli
 from job_runs import run_crawl_cli
-from redis_server import redis_server, running_redis
-from test_distributed import ARTICLES, comparable, crawl_cmd, finish, last_run, read_items, single_process
+from redis_server import redis_server, redis_url  # noqa: F401 - the fixture
+from test_distributed import (ARTICLES, comparable, crawl_cmd, finish, last_run, read_items, single_process,
+                              start_worker)
 
 pytest.importorskip("scrapy_redis", reason="the redis extra: pip install -e '.[redis]'")
 
@@ -48,12 +48,6 @@ LEASE = ("-s", "NEWSARCHIVE_REDIS_LEASE_TIMEOUT=3", *SHARE)
 WAIT = 300  # seconds a worker may take on a loaded 2-core machine before it counts as hung
 
 
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with running_redis(tmp_path_factory.mktemp("redis")) as url:
-        yield url
-
-
 @pytest.fixture
 def slow_site() -> Any:
     """Slow enough for a worker to die holding requests."""
@@ -61,12 +55,6 @@ def slow_site() -> Any:
 
     with SampleSite(articles=ARTICLES, latency=0.2) as running:
         yield running
-
-
-def start(out: Path, base_url: str, url: str, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(crawl_cmd(out, base_url, "--redis", url, *extra), cwd=REPO_ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                            env={**os.environ, **(env or {})})
 
 
 def job_of(out: Path) -> JobKeys:
@@ -137,8 +125,8 @@ def test_a_worker_killed_right_after_writing_an_item_doubles_nothing_and_loses_n
     ``committed``: Redis knows it, the victim still holds its request's lease."""
     site = slow_site
     single = single_process(tmp_path, site.url)
-    victim = start(tmp_path / "a", site.url, redis_url, *LEASE, env={DIE_ENV: f"{moment}:3"})
-    survivor = start(tmp_path / "b", site.url, redis_url, *LEASE)
+    victim = start_worker(tmp_path / "a", site.url, redis_url, *LEASE, env={DIE_ENV: f"{moment}:3"})
+    survivor = start_worker(tmp_path / "b", site.url, redis_url, *LEASE)
     status, _, err = finish(victim, WAIT)
     assert status == -signal.SIGKILL, err[-3000:]
     assert f"{DIE_ENV}: killing this worker now" in err
@@ -217,14 +205,14 @@ def test_an_article_that_failed_in_one_workers_run_is_retried_by_another_workers
 
     with SampleSite(articles=ARTICLES, latency=0.02, flaky={FLAKY: 3}) as site:
         url = flaky_url(site)
-        status, out, err = finish(start(tmp_path / "a", site.url, redis_url, "--redis-job", "failed-across", *NOW), WAIT)
+        status, out, err = finish(start_worker(tmp_path / "a", site.url, redis_url, "--redis-job", "failed-across", *NOW), WAIT)
         assert status == 0, err[-3000:]
         (teaser,) = items_of(tmp_path / "a", url)
         assert teaser["fetch_error"] == "http_503"
         server = redis.Redis.from_url(redis_url)
         keys = JobKeys("failed-across")
         assert server.hexists(keys.failed, url) and not server.sismember(keys.seen, url)
-        status, out, err = finish(start(tmp_path / "b", site.url, redis_url, "--redis-job", "failed-across", *NOW), WAIT)
+        status, out, err = finish(start_worker(tmp_path / "b", site.url, redis_url, "--redis-job", "failed-across", *NOW), WAIT)
         assert status == 0, err[-3000:]
         (item,) = items_of(tmp_path / "b", url)  # retried by the other worker, archived now
         assert not item.get("fetch_error") and item["body"]
@@ -246,7 +234,7 @@ def test_a_single_machine_failed_articles_ledger_is_imported_when_the_job_moves_
         ledger_before = (out / "failed-articles.jsonl").read_bytes()
         failed = len(RetryLedger(out / "failed-articles.jsonl"))  # the flaky article and the site's 404
         assert failed == 2
-        status, _, err = finish(start(out, site.url, redis_url, "--redis-job", "moved", *NOW), WAIT)
+        status, _, err = finish(start_worker(out, site.url, redis_url, "--redis-job", "moved", *NOW), WAIT)
         assert status == 0, err[-3000:]
         assert f"{failed} failed article(s) from {out / 'failed-articles.jsonl'} added to the job's shared failed " \
                "articles moved:failed" in err, err[-3000:]
@@ -256,7 +244,7 @@ def test_a_single_machine_failed_articles_ledger_is_imported_when_the_job_moves_
         assert [bool(i.get("fetch_error")) for i in items_of(out, url)] == [True, False]
         assert (out / "failed-articles.jsonl").read_bytes() == ledger_before  # not written while on Redis
         # the next run: the file's entry is archived now, nothing imported, nothing retried
-        status, _, err = finish(start(out, site.url, redis_url, "--redis-job", "moved", *NOW), WAIT)
+        status, _, err = finish(start_worker(out, site.url, redis_url, "--redis-job", "moved", *NOW), WAIT)
         assert status == 0, err[-3000:]
         assert "0 failed article(s) from" in err and f"({failed} known there already or archived)" in err
         assert "newsarchive/redis/failed_imported" not in last_run(out)["stats"]

@@ -18,12 +18,25 @@ from typing import Any
 
 _NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) + tonumber(t[2]) / 1000000 "
 
+# A lease's value is "score request": put_back queues the request again at its score;
+# put_all_back does it for every lease of an HGETALL reply and returns how many.
+_PUT_BACK = """
+local function put_back(queue, v)
+  local sp = string.find(v, ' ', 1, true)
+  redis.call('ZADD', queue, string.sub(v, 1, sp - 1), string.sub(v, sp + 1))
+end
+local function put_all_back(queue, all)
+  for i = 2, #all, 2 do put_back(queue, all[i]) end
+  return #all / 2
+end
+"""
+
 # The reap shared by _REAP and _JOIN. KEYS: queue, workers, my leases, my export markers.
 # ARGV: lease prefix, marker prefix, me. For each worker whose deadline has passed: its
 # leases go back to the queue, unless it died writing items (export markers left): then
 # its leases and markers move to me, to be requeued once I have settled the markers
 # (exports.settle). Returns requeued, dead workers, adopted lease ids.
-_REAP_BODY = _NOW + """
+_REAP_BODY = _NOW + _PUT_BACK + """
 local function reap()
   local dead = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
   local n = 0
@@ -41,12 +54,7 @@ local function reap()
       for i = 1, #marks, 2 do redis.call('HSET', KEYS[4], marks[i], marks[i + 1]) end
       redis.call('DEL', m)
     else
-      for i = 2, #all, 2 do
-        local v = all[i]
-        local sp = string.find(v, ' ', 1, true)
-        redis.call('ZADD', KEYS[1], string.sub(v, 1, sp - 1), string.sub(v, sp + 1))
-        n = n + 1
-      end
+      n = n + put_all_back(KEYS[1], all)
     end
     redis.call('DEL', h)
     redis.call('ZREM', KEYS[2], w)
@@ -77,13 +85,12 @@ return {fresh, n, dead, adopted}
 """
 
 # KEYS: queue, my leases. ARGV: lease ids. Put these leases of mine back in the queue.
-_REQUEUE = """
+_REQUEUE = _PUT_BACK + """
 local n = 0
 for i = 1, #ARGV do
   local v = redis.call('HGET', KEYS[2], ARGV[i])
   if v then
-    local sp = string.find(v, ' ', 1, true)
-    redis.call('ZADD', KEYS[1], string.sub(v, 1, sp - 1), string.sub(v, sp + 1))
+    put_back(KEYS[1], v)
     redis.call('HDEL', KEYS[2], ARGV[i])
     n = n + 1
   end
@@ -119,15 +126,8 @@ return redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 # Leave the job: the leases still held (requests not finished, or adopted and not yet
 # requeued) go back to the queue. The last worker out of a finished run drops its
 # fingerprints. Returns {handed back, run over}.
-_LEAVE = """
-local n = 0
-local all = redis.call('HGETALL', KEYS[3])
-for i = 2, #all, 2 do
-  local v = all[i]
-  local sp = string.find(v, ' ', 1, true)
-  redis.call('ZADD', KEYS[1], string.sub(v, 1, sp - 1), string.sub(v, sp + 1))
-  n = n + 1
-end
+_LEAVE = _PUT_BACK + """
+local n = put_all_back(KEYS[1], redis.call('HGETALL', KEYS[3]))
 redis.call('DEL', KEYS[3], KEYS[5])
 redis.call('ZREM', KEYS[2], ARGV[1])
 local over = 0
