@@ -108,3 +108,30 @@ def test_empty_query_and_bad_xpath() -> None:
         reference_texts(sel, "xpath://comment()")
     with pytest.raises(ValueError, match="not an XML element"):
         texts(sel, "xpath://comment()")
+
+
+def test_squeeze_separates_words_at_line_breaks_and_listed_spaces_only():
+    """The quick path (``str.split``) gives what the rule line by line gives, for every
+    whitespace character Python knows and the zero-width space."""
+    import random
+    import sys
+
+    def by_lines(text: str) -> str:
+        lines = []
+        for line in text.splitlines():
+            for char in ("\t", "\u00a0", "\u200b"):
+                line = line.replace(char, " ")
+            line = " ".join(part for part in line.split(" ") if part).strip()
+            if line:
+                lines.append(line)
+        return " ".join(lines)
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()] + ["\u200b", "\r\n"]
+    words = ["a", "bc", "é", "Ж", "日本", "“q”", " "]
+    rnd = random.Random(7)
+    for _ in range(20000):
+        text = "".join(rnd.choice(spaces if rnd.random() < 0.4 else words) for _ in range(rnd.randint(0, 12)))
+        if rnd.random() < 0.3:
+            text = text.encode("ascii", "ignore").decode()
+        assert squeeze(text) == by_lines(text), repr(text)
+    assert squeeze("a\u3000b\u2009c \t d\u200be\n\nf") == "a\u3000b\u2009c d e f"  # wide and thin spaces kept

@@ -93,8 +93,21 @@ def _href_of(element: Any) -> str:
     return (href or "").strip()
 
 
+# Characters str.split() takes for whitespace that squeeze keeps (neither a line break nor
+# one of _LINE_SPACES): a text without any of them squeezes as " ".join(text.split()).
+_KEPT_SPACES = ("\x1f", "\u1680", *map(chr, range(0x2000, 0x200B)), "\u202f", "\u205f", "\u3000")
+
+
 def squeeze(text: str) -> str:
-    """Collapse runs of spaces inside lines and blank lines between them."""
+    """Collapse runs of spaces inside lines and blank lines between them.
+
+    Line breaks, spaces, tabs, no-break and zero-width spaces all separate words; other
+    Unicode spaces (``\u3000``, thin spaces...) are kept as they are.
+    """
+    if "\x1f" not in text if text.isascii() else not any(char in text for char in _KEPT_SPACES):
+        if "\u200b" in text:  # not whitespace to str.split()
+            text = text.replace("\u200b", " ")
+        return " ".join(text.split())  # in C: this runs on every paragraph of every page
     lines = (_squeeze_line(line) for line in text.splitlines())
     return " ".join(line for line in lines if line)
 
