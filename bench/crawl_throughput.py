@@ -1,6 +1,7 @@
 """Crawl throughput: newsarchive against a plain Scrapy spider on the same generated site.
 
-Run: ``python bench/crawl_throughput.py [--articles 2000] [--rounds 3] [--profile [--profile-out FILE]]``.
+Run: ``python bench/crawl_throughput.py [--articles 2000] [--rounds 3] [--profile [--profile-out FILE]]
+[--variant NAME=VALUE ...]``.
 
 The site is ``bench/throughput_site.py`` (markup unlike the sample site's), served by its
 own process. Two crawlers take turns, ``--rounds`` times each, and the medians are
@@ -19,6 +20,9 @@ Each crawl runs in a fresh child process; pages/s is counted from the crawl's ow
 finish (Scrapy's ``elapsed_time_seconds``, interpreter start-up excluded), CPU ms/page from
 the child's rusage (start-up included, the writer process included for newsarchive).
 Target (issue: crawl near plain Scrapy): newsarchive at least 0.85x plain Scrapy's pages/s.
+``--variant NAME=VALUE`` (repeatable) adds a third crawler taking its turn in each round:
+newsarchive with those settings (``-s``), to weigh one component's cost in the same run
+(``--variant NEWSARCHIVE_PARSE_AHEAD=False``).
 ``--profile`` runs one more newsarchive crawl under cProfile and prints its top functions.
 """
 
@@ -142,10 +146,11 @@ def plain_round(base: str, scratch: Path) -> dict[str, float]:
             "items": figures["items"], "pages": figures["pages"]}
 
 
-def newsarchive_round(site: Path, scratch: Path, profile: Path | None = None) -> dict[str, float]:
+def newsarchive_round(site: Path, scratch: Path, profile: Path | None = None,
+                      settings: tuple[str, ...] = ()) -> dict[str, float]:
     out = scratch / f"job-{time.monotonic_ns()}"
     command = [sys.executable, "-m", "newsarchive", "crawl", str(site), "--out", str(out), "-s", "LOG_LEVEL=WARNING",
-               "-s", "NEWSARCHIVE_PROGRESS=off"]
+               "-s", "NEWSARCHIVE_PROGRESS=off", *(arg for setting in settings for arg in ("-s", setting))]
     if profile is not None:
         command = [sys.executable, "-m", "cProfile", "-o", str(profile), *command[1:]]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
@@ -163,7 +168,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="also profile one newsarchive crawl (cProfile)")
     parser.add_argument("--profile-out", metavar="FILE", help="with --profile: keep the cProfile data in FILE")
+    parser.add_argument("--variant", metavar="NAME=VALUE", action="append", default=[],
+                        help="also crawl with newsarchive and these settings, in each round")
     args = parser.parse_args()
+    if any("=" not in setting for setting in args.variant):
+        parser.error("--variant takes NAME=VALUE")
+    variant = "variant" if args.variant else None
     site_process, base = start_site(args.articles)
     try:
         with tempfile.TemporaryDirectory(prefix="newsarchive-throughput-") as tmp:
@@ -171,9 +181,14 @@ def main() -> None:
             site = scratch / "lakeside.toml"
             site.write_text(SITE_TOML.format(base=base), encoding="utf-8")
             results: dict[str, list[dict[str, float]]] = {"plain Scrapy": [], "newsarchive": []}
+            crawlers = [("plain Scrapy", lambda: plain_round(base, scratch)),
+                        ("newsarchive", lambda: newsarchive_round(site, scratch))]
+            if variant:
+                print(f"variant: newsarchive with {' '.join(args.variant)}")
+                results[variant] = []
+                crawlers.append((variant, lambda: newsarchive_round(site, scratch, settings=tuple(args.variant))))
             for number in range(1, args.rounds + 1):
-                for name, run in (("plain Scrapy", lambda: plain_round(base, scratch)),
-                                  ("newsarchive", lambda: newsarchive_round(site, scratch))):
+                for name, run in crawlers:
                     figures = run()
                     if figures["items"] != args.articles:
                         raise SystemExit(f"{name} exported {figures['items']:.0f} items, not {args.articles}")
@@ -189,6 +204,11 @@ def main() -> None:
             extra = medians["newsarchive"]["cpu_ms"] - medians["plain Scrapy"]["cpu_ms"]
             print(f"newsarchive / plain Scrapy: {ratio:.2f}x the pages per second (target: at least 0.85x); "
                   f"it costs {extra:+.2f} CPU ms per page more (archive writer process included)")
+            if variant:
+                ratio = medians[variant]["pages/s"] / medians["newsarchive"]["pages/s"]
+                extra = medians[variant]["cpu_ms"] - medians["newsarchive"]["cpu_ms"]
+                print(f"variant / newsarchive: {ratio:.2f}x the pages per second (below 1.00x: the variant is "
+                      f"slower); it costs {extra:+.2f} CPU ms per page more (negative: less)")
             if args.profile:
                 profile = scratch / "crawl.prof"
                 newsarchive_round(site, scratch, profile)
