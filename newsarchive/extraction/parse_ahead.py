@@ -8,8 +8,8 @@ makes on first use, so the tree is the one callbacks would get) in a thread of t
 reactor's pool, and hands the response on once the tree is built. While one page is
 parsed on the second core, the reactor thread goes on with the others.
 
-Only ``HtmlResponse`` bodies are parsed ahead (feeds and sitemaps are read from their
-bytes). A page whose parsing fails is handed on as it came: the spider meets the same
+Only ``HtmlResponse`` bodies of 2xx responses are parsed ahead (feeds and sitemaps are
+read from their bytes, error pages go to errbacks). A page whose parsing fails is handed on as it came: the spider meets the same
 error when it asks for the tree, and handles it as it always did. Counted as
 ``newsarchive/parse_ahead/pages`` and ``.../failed``. ``NEWSARCHIVE_PARSE_AHEAD = False``
 turns it off (everything then parses on the reactor thread, on first use).
@@ -55,8 +55,8 @@ class ParseAheadMiddleware:
         return cls(crawler)
 
     async def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
-        if not isinstance(response, HtmlResponse) or not response.body:
-            return response
+        if not isinstance(response, HtmlResponse) or not response.body or not 200 <= response.status < 300:
+            return response  # error pages mostly go to errbacks, which do not read their tree
         built = await maybe_deferred_to_future(deferToThread(build_tree, response))
         self.stats.inc_value("newsarchive/parse_ahead/pages")
         if not built:
