@@ -11,9 +11,14 @@ site-definition query (CSS, or XPath after ``xpath:``) or a function of the page
   ``Article``/``NewsArticle``/``BlogPosting``... object (what publishers declare for
   search engines; of several, the one whose headline the page shows); never a
   ``WebSite``'s or ``Organization``'s name, nor a headline that is the site's name;
-* titles: then ``og:title``, ``twitter:title``, the ``<h1>`` (unless it is the site's
-  logo) and last the document ``<title>``, each without a site-name suffix or prefix
-  (:func:`without_site_name`: one the ``<h1>``, ``og:site_name`` or the host names);
+* titles (:func:`generic_title`): then ``og:title``, ``twitter:title`` (unescaped once
+  more when a CMS escaped them twice), the ``<h1>`` (unless it is the site's logo; of
+  several, the one the ``<title>`` repeats) and last the document ``<title>``, none that
+  is the site's own name, each without a site-name suffix or prefix
+  (:func:`without_site_name`: one the ``<h1>`` or another of the page's titles shows to
+  be no part of the headline, or that the site's declared names name: ``og:site_name``,
+  JSON-LD publisher, ``application-name``, ``twitter:site``; or the host), nor a section
+  (``article:section``) or date the title template adds;
 * :func:`densest_paragraphs`: the paragraphs (``<p>``, or ``<div>``s holding text, split
   at ``<br>``; link text not counted) of the element holding the most paragraph text,
   merged with the blocks of the same kind beside it (never classless rows of a layout
@@ -25,7 +30,9 @@ site-definition query (CSS, or XPath after ``xpath:``) or a function of the page
   that is a linked headline); the densest block replaces a marked body
   (``itemprop=articleBody``, ``.entry-content``) only when it holds it and much more,
   and the JSON-LD ``articleBody`` (unless it only repeats the story) wins when it holds
-  much more of the story (:func:`generic_body`);
+  much more of the story (:func:`generic_body`); a standfirst shown with the headline
+  whose text is the page's description opens the body when the body lacks it
+  (:func:`standfirst`);
 * authors are cleaned (:func:`clean_authors`: no e-mail addresses, URL slugs, dates,
   bracketed credit lines, the publisher's name while a person is named), taken from the
   story's own ``<article>``, never from a byline's buttons (links to ``#``);
@@ -44,6 +51,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -52,11 +60,12 @@ from urllib.parse import urlsplit
 
 import parsel
 from lxml import etree
+from parsel import css2xpath
 
 from newsarchive.extraction.date_extraction import CHROME_LABELS, first_nodes
 from newsarchive.extraction.json_ld import json_ld_objects
 from newsarchive.extraction.language import choose_language
-from newsarchive.extraction.selectors import first_text, select, squeeze, texts
+from newsarchive.extraction.selectors import first_text, squeeze, texts
 from newsarchive.sites.definition import ArticleRules
 
 logger = logging.getLogger(__name__)
@@ -87,9 +96,39 @@ class PageContext:
         self.root: etree._Element | None = root if isinstance(root, etree._Element) else None
         self._json_ld: list[dict[str, Any]] | None = None
         self._story_article: etree._Element | None | bool = False
+        self._h1s: list[etree._Element] | None = None
+        self._headline: etree._Element | None | bool = False
         self._source: str | None | bool = False
         self._held: dict[str, bool] = {}  # may_hold's answers, per word
         self.publishers: set[str] | None = None  # _publisher_names, once computed
+        self.site_names: list[str] | None = None  # site_names, once computed
+        self._metas: dict[tuple[str, str], list[str]] | None = None
+        self.title_parts: tuple[tuple[str, ...], str | None] | None = None  # _title_parts, once computed
+        self.more_title_parts: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # _more_title_parts
+
+    def meta(self, attribute: str, value: str, head_only: bool = False) -> list[str]:
+        """The ``content`` values of the page's ``<meta attribute="value">`` elements
+        (``attribute``: ``name`` or ``property``), squeezed, non-empty: those of ``<head>``
+        read in one walk for all questions; elsewhere (a page whose broken markup puts them
+        in ``<body>``), looked for only when ``<head>`` has none, the source holds ``value``
+        and ``head_only`` is false."""
+        if self._metas is None:
+            self._metas = {}
+            head = self.root.find("head") if self.root is not None else None
+            for node in head.iter("meta") if head is not None else ():
+                content = node.get("content")
+                if content is None:
+                    continue
+                for name in ("property", "name"):
+                    key = node.get(name)
+                    if key:
+                        self._metas.setdefault((name, key), []).append(content)
+        found = self._metas.get((attribute, value))
+        if found is None:
+            found = self._metas[(attribute, value)] = (
+                _META_CONTENT[attribute](self.root, value=value)
+                if not head_only and self.root is not None and self.may_hold(value) else [])
+        return [text for text in map(squeeze, found) if text]
 
     def may_hold(self, *words: str) -> bool:
         """Whether the page's source may hold one of ``words`` (``True`` when the source is
@@ -117,9 +156,23 @@ class PageContext:
     def story_article(self) -> etree._Element | None:
         """The ``<article>`` holding the page's first ``<h1>``, if any (looked up once)."""
         if self._story_article is False:
-            heading = next(iter(_FIRST_H1(self.root)), None) if self.root is not None else None
+            heading = next(iter(self.h1s), None)
             self._story_article = next(heading.iterancestors("article"), None) if heading is not None else None
         return self._story_article  # type: ignore[return-value]
+
+    @property
+    def h1s(self) -> list[etree._Element]:
+        """The page's first ``<h1>`` elements, in ``<article>``s and anywhere (looked up once)."""
+        if self._h1s is None:
+            self._h1s = list(_FIRST_H1(self.root)) if self.root is not None else []
+        return self._h1s
+
+    @property
+    def headline(self) -> etree._Element | None:
+        """The ``<h1>`` holding the headline (:func:`_visible_headline`'s), looked up once."""
+        if self._headline is False:
+            self._headline = _headline_element(self.h1s)
+        return self._headline  # type: ignore[return-value]
 
     @property
     def json_ld(self) -> list[dict[str, Any]]:
@@ -128,6 +181,9 @@ class PageContext:
             self._json_ld = [] if self.root is None else list(json_ld_objects(self.root))  # MAX_JSON_LD_OBJECTS at most
         return self._json_ld
 
+
+_META_CONTENT = {name: etree.XPath(f"//meta[@{name} = $value]/@content", smart_strings=False)
+                 for name in ("name", "property")}
 
 #: A fallback: a site-definition query, or a function giving the texts it finds.
 Fallback = Union[str, Callable[[PageContext], list[str]]]
@@ -159,7 +215,7 @@ def json_ld_headline(ctx: PageContext) -> list[str]:
     found = _own_article_headline(ctx, articles) if articles else untyped
     if found is None or _is_site_name(ctx, found):  # the publisher's name set as the headline
         return []
-    h1 = _visible_headline(ctx.page)
+    h1 = _shown_headline(ctx)
     shortened = found.rstrip(".… ")
     if len(shortened) < 8:
         return [found]
@@ -167,7 +223,7 @@ def json_ld_headline(ctx: PageContext) -> list[str]:
         return [h1]
     if found.endswith(("…", "...")):
         og = next(iter(_OG_TITLE(ctx)), None)
-        og = without_site_name(og, ctx.page) if og else None
+        og = _without_site_name(og, ctx.page, *_title_parts(ctx)) if og else None
         if og and len(og) > len(shortened) and og.startswith(shortened) and not og.endswith(("…", "...")):
             return [og]
     return [found]
@@ -180,8 +236,8 @@ def _own_article_headline(ctx: PageContext, headlines: list[str]) -> str:
     first = headlines[0]
     if len(set(headlines)) == 1:
         return first
-    shown = {_title_key(t) for t in (_visible_headline(ctx.page), next(iter(_OG_TITLE(ctx)), None)) if t}
-    shown |= {_title_key(without_site_name(t, ctx.page)) for t in list(_OG_TITLE(ctx))[:1]}
+    shown = {_title_key(t) for t in (_shown_headline(ctx), next(iter(_OG_TITLE(ctx)), None)) if t}
+    shown |= {_title_key(_without_site_name(t, ctx.page, *_title_parts(ctx))) for t in list(_OG_TITLE(ctx))[:1]}
     if _title_key(first) in shown:
         return first
     return next((h for h in headlines[1:] if _title_key(h) in shown), first)
@@ -332,7 +388,10 @@ def densest_paragraphs(ctx: PageContext) -> list[str]:
     budget = [MAX_MERGE_STEPS]
     for rank, best in enumerate(islice((c for c in ranked if not _not_story(c, not_story)), _MAX_CANDIDATES)):
         best = _story_holder(best, scores, direct, not_story)
-        blocks = _with_parent_paragraphs(_same_kind_blocks(best, scores, not_story, budget))
+        blocks = _same_kind_blocks(best, scores, not_story, budget)
+        if len(blocks) == 1:
+            blocks = _with_sibling_blocks(best, scores, direct, not_story)
+        blocks = _with_parent_paragraphs(blocks)
         blocks = _with_same_class_blocks(best, blocks, scores, not_story, aside)
         total = sum(scores.get(b, 0.0) for b in blocks)
         if _inside(best, None, aside, furniture=False, tags=_ASIDE):
@@ -539,6 +598,61 @@ def _same_kind_blocks(best: etree._Element, scores: dict[etree._Element, float],
     return chosen
 
 
+_SIBLING_SHARE = 0.2  # paragraphs of its own that make a sibling block of another class the story's
+_SIBLING_GAP = 3  # siblings without paragraphs (ads, images, sign-up boxes) a story may skip in a row
+
+
+def _with_sibling_blocks(best: etree._Element, scores: dict[etree._Element, float],
+                         direct: dict[etree._Element, int],
+                         not_story: dict[etree._Element, bool]) -> list[etree._Element]:
+    """``best`` and the sibling blocks of its tag that hold paragraphs of their own (at
+    least :data:`_SIBLING_SHARE` of ``best``'s, and ``best`` that share of theirs: a
+    short block beside the story, its header or a note, is no part of it; no ``<h1>``),
+    next to it or past at most
+    :data:`_SIBLING_GAP` siblings in a row that hold none or are boxes (ads, images,
+    newsletter, related-links...), in document order: a story continued in the next
+    container after an ad, whatever class each part has. A sibling that is a box, page
+    chrome (sidebar, menu...) or teasers (a linked heading) is never merged; one holding
+    paragraphs that is none of those nor the story's ends the search that way."""
+    own = direct.get(best, 0)
+    parent = best.getparent()
+    if not own or parent is None or parent.tag in ("body", "html") or _is_chrome(best) or _holds_teasers(best):
+        return [best]
+    siblings = [child for child in parent if isinstance(child.tag, str)]
+    if len(siblings) > 200:
+        return [best]
+    at = siblings.index(best)
+    chosen = [best]
+    for step in (-1, 1):
+        gap = 0
+        i = at + step
+        while 0 <= i < len(siblings) and gap <= _SIBLING_GAP:
+            sibling = siblings[i]
+            i += step
+            held = direct.get(sibling, 0)
+            if sibling.tag != best.tag or not held or _not_story(sibling, not_story) or _is_box_part(sibling):
+                gap += 1  # no paragraphs of its own, or a box: skipped
+                continue
+            if (held < own * _SIBLING_SHARE or own < held * _SIBLING_SHARE or _is_chrome(sibling)
+                    or _holds_teasers(sibling) or next(sibling.iter("h1"), None) is not None):
+                break
+            chosen.append(sibling)
+            gap = 0
+    if len(chosen) == 1:
+        return chosen
+    return sorted(chosen, key=siblings.index)
+
+
+def _is_chrome(node: etree._Element) -> bool:
+    labels = f"{node.get('class') or ''} {node.get('id') or ''}"[:500]
+    return bool(labels.strip() and CHROME_LABELS.search(labels)) or node.get("role") in _ASIDE_ROLES
+
+
+def _holds_teasers(node: etree._Element) -> bool:
+    """Whether a block holds another story's linked headline (a teaser list)."""
+    return any(_mostly_links(h) for h in islice(node.iter("h2", "h3", "h4"), 10))
+
+
 _OWN_PARTS = frozenset({"p", "h2", "h3", "h4", "blockquote", "ul", "ol"})
 _OWN_REACH = 3  # children before the first block and after the last that may still be the story's
 
@@ -730,11 +844,29 @@ def _visible_headline(page: Any) -> str | None:
     return None
 
 
+def _shown_headline(ctx: PageContext) -> str | None:
+    """:func:`_visible_headline` of the page, its ``<h1>`` looked up once."""
+    if ctx.root is None:
+        return _visible_headline(ctx.page)
+    return _heading_text(ctx.headline) if ctx.headline is not None else None
+
+
 def visible_headline(ctx: PageContext) -> list[str]:
     """:func:`_visible_headline` as a fallback, unless it is the site's name (an ``<h1>``
-    around the logo): the document title is the better guess then."""
-    text = _visible_headline(ctx.page)
-    return [text] if text and not _is_site_name(ctx, text) else []
+    around the logo): the document title is the better guess then. Of several ``<h1>``
+    (a section's name, a live ticker's and the story's), the first one the document
+    ``<title>`` holds wins: a page's title repeats its headline."""
+    text = _shown_headline(ctx)
+    if not text or _is_site_name(ctx, text):
+        return []
+    headings = ctx.h1s
+    if len(headings) > 1:
+        title = _title_key(" ".join(document_title(ctx)))
+        for heading in sorted(headings, key=lambda h: next(h.iterancestors("article"), None) is None):
+            key = _title_key(_heading_text(heading))
+            if len(key) >= 8 and key in title and len(key) * 2 >= len(title):  # most of the title
+                return [_heading_text(heading)]
+    return [text]
 
 
 def _is_site_name(ctx: PageContext, text: str) -> bool:
@@ -744,12 +876,15 @@ def _is_site_name(ctx: PageContext, text: str) -> bool:
     return bool(key) and key in _publisher_names(ctx)
 
 
-def _meta(attribute: str, value: str) -> Callable[[PageContext], list[str]]:
-    """The ``content`` of ``<meta attribute="value">``, looked for only when the page's
-    source holds ``value``."""
+def _meta(attribute: str, value: str, head_only: bool = False) -> Callable[[PageContext], list[str]]:
+    """The ``content`` of ``<meta attribute="value">`` (:meth:`PageContext.meta`, in ``<head>``
+    only if ``head_only``; on a selector without an lxml tree, looked for only when the
+    page's source holds ``value``)."""
     query = f"xpath://meta[@{attribute}='{value}']/@content"
 
     def content(ctx: PageContext) -> list[str]:
+        if ctx.root is not None:
+            return ctx.meta(attribute, value, head_only)  # one walk over the <head>'s <meta> for all
         return texts(ctx.page, query) if ctx.may_hold(value) else []
     content.__name__ = f"meta({attribute}={value!r})"
     return content
@@ -763,8 +898,23 @@ def _site_name(page: Any) -> str | None:
     return first_text(page, "xpath://meta[@property='og:site_name']/@content")
 
 
-_OG_TITLE = _meta("property", "og:title")
-_TWITTER_TITLE = _meta("name", "twitter:title")
+# An entity reference left in an attribute's value after parsing: the CMS escaped it twice.
+_ESCAPED_TWICE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+
+
+def _meta_title(attribute: str, value: str) -> Callable[[PageContext], list[str]]:
+    """:func:`_meta`, its values unescaped once more when a CMS escaped them twice
+    (``Tom &amp;amp; Jerry`` in the source, ``Tom &amp; Jerry`` once parsed)."""
+    content = _meta(attribute, value)
+
+    def titles(ctx: PageContext) -> list[str]:
+        return [_ld_text(t) if "&" in t and _ESCAPED_TWICE.search(t) else t for t in content(ctx)]
+    titles.__name__ = content.__name__
+    return titles
+
+
+_OG_TITLE = _meta_title("property", "og:title")
+_TWITTER_TITLE = _meta_title("name", "twitter:title")
 
 
 def document_title(ctx: PageContext) -> list[str]:
@@ -781,6 +931,60 @@ FALLBACK_TITLE: tuple[Fallback, ...] = (
     visible_headline,  # <article> <h1>, else the first <h1>
     document_title,
 )
+
+
+def generic_title(ctx: PageContext) -> str | None:
+    """The title by :data:`FALLBACK_TITLE`, without a site-name suffix or prefix
+    (:func:`without_site_name`, told the site's declared names and the page's other titles).
+    A title that is the site's own name (an ``og:title`` or ``<title>`` set to it on
+    every page of the site) is no headline: the next fallback's is taken."""
+    for fallback in FALLBACK_TITLE:
+        found = first_text(ctx.page, fallback) if isinstance(fallback, str) else next(iter(fallback(ctx)), None)
+        if not found or _is_site_name(ctx, found):
+            continue
+        sites, h1 = _title_parts(ctx)
+        title = _without_site_name(found, ctx.page, sites, h1, *_more_title_parts(ctx))
+        if title and not _is_site_name(ctx, title):
+            return title
+    return None
+
+
+def _more_title_parts(ctx: PageContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The page's other titles and its sections (:func:`_other_titles`, :func:`_sections`), once per page."""
+    if ctx.more_title_parts is None:
+        ctx.more_title_parts = (_other_titles(ctx), _sections(ctx))
+    return ctx.more_title_parts
+
+
+def _title_parts(ctx: PageContext) -> tuple[tuple[str, ...], str | None]:
+    """The site's names and the ``<h1>``'s text, for :func:`_without_site_name` (once per page)."""
+    if ctx.title_parts is None:
+        h1 = _shown_headline(ctx) if ctx.root is not None else _first_h1(ctx.page)
+        ctx.title_parts = (tuple(site_names(ctx)), h1)
+    return ctx.title_parts
+
+
+_SECTION = _meta("property", "article:section", True)
+
+
+def _sections(ctx: PageContext) -> tuple[str, ...]:
+    """The story's section names: ``article:section``, the JSON-LD article's ``articleSection``."""
+    found = list(_SECTION(ctx)[:3])
+    for obj in ctx.json_ld[:50]:
+        if _LD_ARTICLE_TYPE.search(_types(obj)):
+            value = obj.get("articleSection")
+            found.extend(_ld_text(v) for v in (value if isinstance(value, list) else [value])[:3] if isinstance(v, str))
+            break
+    return tuple(_unique([name for name in found if name and len(name) <= 40]))
+
+
+def _other_titles(ctx: PageContext) -> tuple[str, ...]:
+    """What else the page gives as its headline: ``og:title``, ``twitter:title``, the first
+    JSON-LD article's ``headline``."""
+    found = [next(iter(_OG_TITLE(ctx)), None), next(iter(_TWITTER_TITLE(ctx)), None)]
+    found.append(next((_ld_text(obj["headline"]) for obj in ctx.json_ld
+                       if isinstance(obj.get("headline"), str) and _LD_ARTICLE_TYPE.search(_types(obj))), None))
+    return tuple(_unique([squeeze(t) for t in found if t]))
 
 
 def _marked_block(query: etree.XPath, name: str,
@@ -822,7 +1026,10 @@ def generic_body(ctx: PageContext) -> list[str]:
     the marked body's words: marked paragraphs miss those that are ``<div>``s, or the rest
     of a story split into blocks, while a denser block without them is teasers or comments.
     The JSON-LD ``articleBody`` replaces what the page shows when it is that much longer
-    and holds most of its words (the same story, complete where the page is cut).
+    and holds most of its words (the same story, complete where the page is cut). A
+    declared body that is empty or a stub (a story loaded by script, a teaser) changes
+    nothing: on the tuning pages, such a page still showed its whole story. The
+    :func:`standfirst` comes first when the body lacks it.
     """
     marked = _first_nonempty(ctx, _MARKED_BODY)
     body = marked
@@ -831,8 +1038,99 @@ def generic_body(ctx: PageContext) -> list[str]:
         body = dense
     ld = json_ld_article_body(ctx)
     if ld and (not body or (_length(ld) > _MORE_TEXT * _length(body) and _completes(body, ld))):
-        return ld
-    return body
+        body = ld
+    lead = standfirst(ctx, body)
+    return [lead, *body] if lead else body
+
+
+_DESCRIPTIONS = (_meta("property", "og:description"), _meta("name", "description"),
+                 _meta("name", "twitter:description", True))
+_MIN_LEAD = 25  # characters of a description that make it a standfirst, not a label
+_LEAD_NOT_IN = _NEVER_BODY_OR_LINK - {"header"} | {"aside", "form"}  # a story's <header> holds its lead
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def standfirst(ctx: PageContext, body: list[str]) -> str | None:
+    """The story's standfirst (lead, dek, summary) when the body lacks it: the paragraph
+    shown with the headline (in the ``<h1>``'s container, at most :data:`_LEAD_LEVELS`
+    up) whose text is the page's description (``og:description``, ``description``,
+    ``twitter:description``).
+
+    Publishers write the standfirst once and use it both as the page's description and
+    as the first, larger-type paragraph under the headline, often in the story's
+    ``<header>``, apart from the body's block. A paragraph counts (``<p>``, ``<div>``...),
+    never a heading (an ``<h2>`` deck is the headline's second line), nor one inside a
+    link, navigation, footer, figure, aside, sharing or related-links box, nor a hidden one.
+    Nothing is added to an empty body (a lead alone is no story)."""
+    if not body or ctx.root is None:
+        return None
+    descriptions: dict[str, str] = {}  # key -> the description
+    for fallback in _DESCRIPTIONS:
+        found = next(iter(fallback(ctx)), None)
+        found = " ".join(_unescape(found).split()) if found else ""
+        if len(found) >= _MIN_LEAD:
+            descriptions.setdefault(_title_key(found), found)
+    heading = ctx.headline if descriptions else None
+    if heading is None:
+        return None
+    scope = heading  # the headline's container: its header, hero or article
+    for _ in range(_LEAD_LEVELS):
+        parent = scope.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        scope = parent
+    shown: str | None = None
+    first = _title_key(" ".join(body[:2])[:1000])
+    for key, description in descriptions.items():
+        opening = key[:_LEAD_PREFIX]
+        if opening in first:
+            continue  # the body opens with it: its first paragraph is the lead (or holds it)
+        word = max(description.split()[:6], key=len)[:_LEAD_PREFIX]
+        for node in _LEAD_START(scope, start=word):  # the text nodes that may open the lead
+            owner = node.getparent()
+            opens = _title_key(node[:4 * _LEAD_PREFIX])  # the lead's first text, or all of it
+            if owner is None or not opens or not (opens.startswith(opening) or opening.startswith(opens)):
+                continue
+            block = owner.getparent() if node.is_tail else owner
+            while block is not None and block.tag in _INLINE_TAGS:
+                block = block.getparent()
+            if block is None or block.tag in _HEADINGS or block.tag == "li":
+                break
+            text = _shown_text(block)
+            if _title_key(text) != key:
+                continue
+            if _any_ancestor(block, None, {}, _not_lead_holder) or (len(block) and _mostly_links(block)):
+                break  # page furniture, or a teaser's linked summary
+            if text in body:
+                return None
+            shown = _title_key(" ".join(body)) if shown is None else shown
+            return None if key in shown else text  # the body has it already
+    return None
+
+
+_LEAD_PREFIX = 20  # characters of the description the lead's first text node must hold
+# Text nodes holding the given word (the XPath engine's search, not a walk in Python):
+# its spaces may be any (no-break spaces between words are common), so the word is one
+# of the description's first words, not its first characters.
+_LEAD_START = etree.XPath("(.//text()[contains(., $start)])[position() <= 5]")
+_LEAD_LEVELS = 3  # how far up from the headline the standfirst's container may be
+
+
+def _not_lead_holder(node: etree._Element) -> bool:
+    if node.tag in _LEAD_NOT_IN or _is_hidden(node) or node.get("role") in _ASIDE_ROLES:
+        return True
+    labels = f"{node.get('class') or ''} {node.get('id') or ''}"[:500]
+    return bool(labels.strip() and (_NOT_STORY.search(labels) or _FURNITURE.search(labels)))
+
+
+def _headline_element(headings: list[etree._Element]) -> etree._Element | None:
+    """The ``<h1>`` of :func:`_visible_headline` among the page's first ``headings``: the
+    first non-empty one in an ``<article>``, else the first non-empty one."""
+    in_article = [h for h in headings if next(h.iterancestors("article"), None) is not None]
+    for heading in in_article + [h for h in headings if h not in in_article]:
+        if _heading_text(heading):
+            return heading
+    return None
 
 
 def _holds(wider: list[str], narrower: list[str]) -> bool:
@@ -866,12 +1164,14 @@ def _in_story(query: str, hint: Callable[[PageContext], bool]) -> Callable[[Page
     """``query``'s matches outside related-links, comments, teaser lists... and, when
     some lie in the ``<article>`` holding the page's ``<h1>``, only those: author markup
     of the other teasers on the page is not this article's. (Not looked for unless
-    ``hint`` says the page's source may hold it.)"""
+    ``hint`` says the page's source may hold it.) The CSS query is compiled once, and run
+    on the lxml tree (no parsel ``Selector`` per match)."""
+    compiled = etree.XPath(css2xpath(query))
+
     def matches(ctx: PageContext) -> list[str]:
         if ctx.root is None or not hint(ctx):
             return []
-        sel = getattr(ctx.page, "selector", ctx.page)
-        nodes = [m.root for m in islice(select(sel, query), 200) if isinstance(m.root, etree._Element)]
+        nodes = [m for m in islice(compiled(ctx.root), 200) if isinstance(m, etree._Element)]
         memo: dict[etree._Element, bool] = {}
         nodes = [n for n in nodes if not _not_story(n, memo) and not _is_button_link(n)]
         holder = ctx.story_article
@@ -966,9 +1266,7 @@ def extract_article_fields(page: Any, rules: ArticleRules | None = None) -> Arti
     fallbacks = []
     title = first_text(page, rules.title) if rules.title else None
     if title is None:
-        title = _first_text(ctx, FALLBACK_TITLE)
-        if title is not None:
-            title = without_site_name(title, page)
+        title = generic_title(ctx)
         if rules.title and title is not None:
             fallbacks.append("title")
     body = texts(page, rules.body) if rules.body else []
@@ -1081,20 +1379,46 @@ def _publisher_names(ctx: PageContext) -> set[str]:
     computed once per page."""
     if ctx.publishers is not None:
         return ctx.publishers
-    found = []
-    site = _site_name(ctx.page)
-    if site:
-        found.append(site)
-    for obj in ctx.json_ld[:50]:
-        publisher = obj.get("publisher")
-        found.extend(_names(publisher))
-        if re.search(r"Organization|WebSite|NewsMediaOrganization", _types(obj)) and isinstance(obj.get("name"), str):
-            found.append(obj["name"])
+    found = list(site_names(ctx))
     host = (urlsplit(getattr(ctx.page, "url", None) or "").hostname or "").removeprefix("www.")
     if host:
         found += [host, host.split(".")[0]]
     ctx.publishers = {key for key in map(_squeezed, found) if len(key) >= 3}
     return ctx.publishers
+
+
+_SITE_NAME = _meta("property", "og:site_name")
+# (what only a page's <head> declares: not looked for elsewhere)
+_APP_NAMES = (_meta("name", "application-name", True), _meta("name", "apple-mobile-web-app-title", True))
+_TWITTER_SITE = _meta("name", "twitter:site", True)
+_LD_PUBLISHER_TYPE = re.compile(r"Organization|WebSite")  # NewsMediaOrganization too
+
+
+def site_names(ctx: PageContext) -> list[str]:
+    """The names a page declares for its site (computed once): ``og:site_name``, the
+    JSON-LD ``publisher`` and ``Organization``/``WebSite`` names, the web app's name
+    (``application-name``, ``apple-mobile-web-app-title``) and the ``twitter:site``
+    handle without its ``@``: what publishers add to their headlines in ``<title>`` and
+    ``og:title``."""
+    if ctx.site_names is not None:
+        return ctx.site_names
+    found = []
+    for obj in ctx.json_ld[:50]:
+        found.extend(_names(obj.get("publisher")))
+        if _LD_PUBLISHER_TYPE.search(_types(obj)) and isinstance(obj.get("name"), str):
+            found.append(obj["name"])
+    for fallback in _APP_NAMES:
+        found.extend(fallback(ctx)[:1])
+    found.extend(handle.lstrip("@") for handle in _TWITTER_SITE(ctx)[:1] if handle.startswith("@"))
+    names = [name for name in (_ld_text(n) for n in found)
+             if len(key := _squeezed(name)) >= 3 and key not in _GENERIC_SITE_NAMES]
+    ctx.site_names = _unique(_SITE_NAME(ctx)[:1] + names)  # og:site_name as the site gives it
+    return ctx.site_names
+
+
+# What an app name or a publisher object may say that names no site in particular.
+_GENERIC_SITE_NAMES = frozenset({"news", "home", "homepage", "index", "wordpress", "blog", "website", "site",
+                                 "web", "app", "mobile", "online", "media", "magazine"})
 
 
 def _first_nodes_of(page: Any) -> tuple[Any, bool]:
@@ -1119,42 +1443,99 @@ def page_language(page: Any) -> str | None:
     return lang.strip().split("-")[0].split("_")[0].lower() or None
 
 
-#: What sites put between a headline and their name in ``<title>``/``og:title``.
-TITLE_SEPARATORS = ("|", "｜", "-", "–", "—", "·", "•", "::", "«", "»", "‹", "›", "~")
+#: What sites put between a headline and their name in ``<title>``/``og:title``
+#: (``ㅣ``: the Hangul letter Korean sites set as a bar).
+TITLE_SEPARATORS = ("|", "｜", "ㅣ", "-", "–", "—", "·", "•", "::", "«", "»", "‹", "›", "~")
+# Set off a site's name after the headline only (``Headline：Site``): before it, a colon
+# ends a kicker that is part of the headline (``Climate change: Labor on track``).
+_SUFFIX_SEPARATORS = TITLE_SEPARATORS + ("：", ":")
+_MAX_TITLE_PARTS = 3  # site name, section, site name again: parts stripped off one title
 
 
-def without_site_name(title: str, page: Any) -> str:
+def without_site_name(title: str, page: Any, names: tuple[str, ...] = (), alone: tuple[str, ...] = (),
+                      sections: tuple[str, ...] = ()) -> str:
     """``title`` without a site-name suffix or prefix (``Headline | Site``), when the page
-    says which part is the headline: its ``<h1>`` is that part alone (the longer part, or
-    the other part names the site: its ``og:site_name`` or its host), or the part added is
-    the ``og:site_name``."""
-    site = _site_name(page)
-    h1 = first_text(page, "article h1") or first_text(page, "h1")
-    if h1 and h1 != title and len(h1) >= 8 and not _same_words(h1, site):
+    says which part is the headline: its ``<h1>`` (or another of its titles, ``alone``:
+    ``og:title``, ``twitter:title``...) is that part alone (the longer part, or the other
+    part names the site: its ``og:site_name``, another of the site's ``names`` or its
+    host), or the part added is one of the site's names; and then without a suffix that
+    is the story's section (``sections``: ``Headline - Politics - Site``)."""
+    sites = tuple(_unique([name for name in (_site_name(page), *names) if name]))
+    return _without_site_name(title, page, sites, _first_h1(page), alone, sections)
+
+
+def _first_h1(page: Any) -> str | None:
+    return first_text(page, "article h1") or first_text(page, "h1")
+
+
+def _without_site_name(title: str, page: Any, sites: tuple[str, ...], h1: str | None, alone: tuple[str, ...] = (),
+                       sections: tuple[str, ...] = ()) -> str:
+    """:func:`without_site_name`, told the site's names (``og:site_name`` first) and the
+    ``<h1>``'s text (both found once per page by :func:`_title_parts`)."""
+    url = getattr(page, "url", None)
+    for n, headline in enumerate((h1, *alone)):
+        if not headline or headline == title or len(headline) < 8 or any(_same_words(headline, s) for s in sites):
+            continue
         added = None
-        if title.startswith(h1) and _separated(title[len(h1):]):
-            added = title[len(h1):]
-        elif title.endswith(h1) and _separated(title[: -len(h1)][::-1]):
-            added = title[: -len(h1)]
+        if title.startswith(headline) and _separated(title[len(headline):], _SUFFIX_SEPARATORS):
+            added = title[len(headline):]
+        elif title.endswith(headline) and _separated(title[: -len(headline)][::-1]):
+            added = title[: -len(headline)]
+        if added is None:
+            continue
+        if n and added.strip(_SEPARATOR_CHARS)[:1].islower():
+            continue  # a shorter social title, not a site's name: "Bridge to close - what we know"
         # an <h1> around the site's logo is no headline: the headline is the longer part
-        if added is not None and (len(h1) > len(added) or _names_site(added, site, getattr(page, "url", None))):
-            return h1
-    if site and not _same_words(title, site):
-        stripped = _without_named_part(title, site)
-        if stripped is not None:
-            return stripped
-    return _without_host_named_part(title, site, getattr(page, "url", None))
+        if len(headline) > len(added) or _names_site(added, sites, url):
+            return headline
+    for _ in range(_MAX_TITLE_PARTS):
+        stripped = _without_site_part(title, sites, url)
+        stripped = _without_section(stripped, sections)
+        if stripped == title:
+            break
+        title = stripped
+    return title
 
 
-_SEPARATOR_CHARS = "".join(TITLE_SEPARATORS) + " "
+def _without_site_part(title: str, sites: tuple[str, ...], url: str | None) -> str:
+    """``title`` without one part that names the site (one of ``sites``, or the host)."""
+    for name in sites:
+        if not _same_words(title, name):
+            stripped = _without_named_part(title, name)
+            if stripped is not None:
+                return stripped
+    return _without_host_named_part(title, sites, url)
+
+
+# A date in figures (07.12.2017, 2017-12-07, 21/12/2018): what a title template adds, no headline's end.
+_DATE_PART = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
+
+
+def _without_section(title: str, sections: tuple[str, ...]) -> str:
+    """``title`` without a last part that is one of the story's ``sections`` (its
+    ``article:section``) or a date in figures, set off by a spaced title separator:
+    ``Headline - Panorama``, ``Headline - 07.12.2017``."""
+    for sep in _SPACED_SEPARATORS:
+        head, found, tail = title.rpartition(sep)
+        if found and head.strip() and _DATE_PART.fullmatch(tail.strip()):
+            return head.rstrip(_SEPARATOR_CHARS) or title
+    for section in sections:
+        if len(section) * 2 < len(title) and title.casefold().endswith(section.casefold()):
+            head = title[: len(title) - len(section)].rstrip()
+            if head.endswith(TITLE_SEPARATORS):
+                return head.rstrip(_SEPARATOR_CHARS) or title
+    return title
+
+
+_SEPARATOR_CHARS = "".join(_SUFFIX_SEPARATORS) + " "
 
 
 def _without_named_part(title: str, site: str) -> str | None:
     """``title`` without ``site`` at its end or start, set off by a title separator (or a
-    colon after it: ``Site: Headline``); ``None`` if it is not there."""
+    colon: ``Site: Headline``, ``Headline：Site``); ``None`` if it is not there."""
     if title.endswith(site):
         rest = title[: len(title) - len(site)].rstrip()
-        if rest.endswith(TITLE_SEPARATORS):
+        if rest.endswith(_SUFFIX_SEPARATORS):
             return rest.rstrip(_SEPARATOR_CHARS) or None
     if title.startswith(site):
         rest = title[len(site):].lstrip()
@@ -1169,7 +1550,7 @@ _SPACED_SEPARATORS = (" | ", " - ", " – ", " — ", " · ", " • ", " :: ", "
 _MAX_SITE_WORDS = 6
 
 
-def _without_host_named_part(title: str, site: str | None, url: str | None) -> str:
+def _without_host_named_part(title: str, sites: tuple[str, ...], url: str | None) -> str:
     """``title`` without its last (or first) separated part when that part names the site
     (:func:`_names_site`: the host's name) and is the shorter part: ``Headline - Kurier
     Online`` on ``kurier.example``, with no ``<h1>`` or ``og:site_name`` to say so."""
@@ -1177,53 +1558,56 @@ def _without_host_named_part(title: str, site: str | None, url: str | None) -> s
         if sep not in title:
             continue
         head, _, tail = title.rpartition(sep)
-        if _is_site_part(tail, head, site, url):
+        if _is_site_part(tail, head, sites, url):
             return head.rstrip(_SEPARATOR_CHARS)
         first, _, rest = title.partition(sep)
-        if _is_site_part(first, rest, site, url):
+        if _is_site_part(first, rest, sites, url):
             return rest.lstrip(_SEPARATOR_CHARS)
     return title
 
 
-def _is_site_part(part: str, rest: str, site: str | None, url: str | None) -> bool:
+def _is_site_part(part: str, rest: str, sites: tuple[str, ...], url: str | None) -> bool:
     part = part.strip()
     return (bool(part) and len(part) < len(rest.strip()) and len(part.split()) <= _MAX_SITE_WORDS
-            and _names_site(part, site, url))
+            and _names_site(part, sites, url))
 
 
 def _same_words(a: str, b: str | None) -> bool:
     return bool(b) and "".join(a.lower().split()) == "".join(b.lower().split())  # type: ignore[union-attr]
 
 
-def _names_site(part: str, site: str | None, url: str | None) -> bool:
-    """Whether ``part`` (what a title adds to its headline) is the site's name."""
+def _names_site(part: str, sites: tuple[str, ...], url: str | None) -> bool:
+    """Whether ``part`` (what a title adds to its headline) is the site's name: holds one
+    of its ``sites`` names, or is or holds its host's name."""
     squeezed = _squeezed(part)
-    site_key = _squeezed(site) if site else ""
-    if site_key and site_key in squeezed:
+    if any((key := _squeezed(site)) and key in squeezed for site in sites):
         return True
     host = (urlsplit(url).hostname or "") if url else ""
+    if not host:
+        return False
+    squeezed = _folded(squeezed)  # "Seznam Zprávy" on seznamzpravy.cz: hosts are written without accents
     if len(squeezed) >= 4 and squeezed in _squeezed(host.removeprefix("www.")):  # "News.yam.md", "MDR.DE"
         return True
-    labels = [label for label in host.split(".")[:-1]  # not the top-level domain
-              if len(label) >= 4 and label not in _HOST_WORDS]
-    return any(label.replace("-", "") in squeezed for label in labels)
+    labels = [label.replace("-", "") for label in host.split(".")[:-1]  # not the top-level domain
+              if label not in _HOST_WORDS]
+    # a short name only when it is the whole part ("LRT" on lrt.lt), a longer one inside it
+    return any(label == squeezed or (len(label) >= 4 and label in squeezed) for label in labels if len(label) >= 3)
 
 
 _HOST_WORDS = frozenset({"www", "news", "mobile", "edition"})  # host labels that name no site
 
 
-def _separated(rest: str) -> bool:
+def _folded(text: str) -> str:
+    """``text`` without accents (``zprávy`` -> ``zpravy``), as host names write words."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _separated(rest: str, separators: tuple[str, ...] = TITLE_SEPARATORS) -> bool:
     """Whether ``rest`` (what follows the headline) opens with a title separator."""
     rest = rest.lstrip()
-    return bool(rest) and rest.startswith(TITLE_SEPARATORS)
-
-
-def _first_text(ctx: PageContext, fallbacks: tuple[Fallback, ...]) -> str | None:
-    for fallback in fallbacks:
-        found = first_text(ctx.page, fallback) if isinstance(fallback, str) else next(iter(fallback(ctx)), None)
-        if found:
-            return found
-    return None
+    return bool(rest) and rest.startswith(separators)
 
 
 def _first_nonempty(ctx: PageContext, fallbacks: tuple[Fallback, ...]) -> list[str]:
