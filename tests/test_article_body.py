@@ -166,15 +166,6 @@ def test_marked_bodies_and_bylines_are_found_however_the_attribute_is_quoted():
     assert extract_article_fields(page("<p>x</p><div class='Byline'>By Jane Doe</div>")).authors == ["Jane Doe"]
 
 
-def test_the_local_squeeze_is_selectors_squeeze():
-    from newsarchive.extraction.article_fields import _squeeze
-    from newsarchive.extraction.selectors import squeeze
-
-    pieces = ["a", " ", "  ", "\t", "\u00a0", "\u200b", "\n", "\r\n", "\x0b", "\x85", "\u2028", "\u3000", "x y"]
-    samples = ["".join(pieces[(i * 7 + j * 3) % len(pieces)] for j in range(i % 9)) for i in range(400)]
-    assert [_squeeze(t) for t in samples] == [squeeze(t) for t in samples]
-
-
 def test_the_intro_in_the_story_element_comes_with_the_rest_nested_below_it():
     rest = "".join(f"<p>{t}</p>" for t in (P3, P4, P5) * 2)
     body = f"""<div class="story-body"><div class="media"><img src="a.jpg"></div>

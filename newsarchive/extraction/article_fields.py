@@ -454,7 +454,7 @@ def _loose_lines(element: etree._Element, keep: list[etree._Element] | None = No
             segments[-1].append(" ")
     if size < _MIN_LOOSE_TEXT or linked * 2 > size:
         return []
-    lines = [line for line in (_squeeze("".join(pieces)) for pieces in segments if pieces) if line]
+    lines = [line for line in (squeeze("".join(pieces)) for pieces in segments if pieces) if line]
     total = sum(map(len, lines))
     if total < _MIN_LOOSE_TEXT or linked * 2 > total:
         return []
@@ -825,7 +825,7 @@ def _heading_text(element: etree._Element) -> str:
                 pieces.append(node.text)
         elif node is not element and node.tail:
             pieces.append(node.tail)
-    return _squeeze("".join(pieces))
+    return squeeze("".join(pieces))
 
 
 _FIRST_H1 = etree.XPath("(//article//h1)[position() <= 5] | (//h1)[position() <= 5]")
@@ -1679,21 +1679,6 @@ def _inside(element: etree._Element, stop: etree._Element | None, memo: dict[etr
 
 
 _NO_TEXT = frozenset({"script", "style", "noscript", "template"})
-_LINE_SPACES = ("\t", "\u00a0", "\u200b")  # spaces to squeeze besides " ", as selectors.squeeze
-
-
-def _squeeze(text: str) -> str:
-    """:func:`~newsarchive.extraction.selectors.squeeze`, the same result at less cost per
-    word (it runs on every paragraph and line of text of a page)."""
-    for char in _LINE_SPACES:  # str.translate costs more, per character
-        if char in text:
-            text = text.replace(char, " ")
-    lines = []
-    for line in text.splitlines():
-        line = " ".join(filter(None, line.split(" "))).strip()
-        if line:
-            lines.append(line)
-    return " ".join(lines)
 
 
 def _text(element: etree._Element) -> str:
@@ -1707,7 +1692,7 @@ def _text(element: etree._Element) -> str:
     if element.tag in _NO_TEXT:
         return ""
     if not len(element):  # no children (the common paragraph): its own text is all of it
-        return _squeeze(element.text or "")
+        return squeeze(element.text or "")
     pieces: list[str] = []
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
@@ -1719,7 +1704,7 @@ def _text(element: etree._Element) -> str:
                 pieces.append(node.text)
         elif node is not element and node.tail:  # "end", "comment", "pi"
             pieces.append(node.tail)
-    return _squeeze(" ".join(pieces))
+    return squeeze(" ".join(pieces))
 
 
 def _shown_text(element: etree._Element) -> str:
@@ -1729,7 +1714,7 @@ def _shown_text(element: etree._Element) -> str:
     if element.tag in _NO_TEXT:
         return ""
     if not len(element):
-        return _squeeze(element.text or "")
+        return squeeze(element.text or "")
     pieces: list[str] = []
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
@@ -1747,7 +1732,7 @@ def _shown_text(element: etree._Element) -> str:
                 pieces.append(" ")
             if node.tail:
                 pieces.append(node.tail)
-    return _squeeze("".join(pieces))
+    return squeeze("".join(pieces))
 
 
 def _strip_by(author: str) -> str:
