@@ -22,7 +22,7 @@ the child's rusage (start-up included, the writer process included for newsarchi
 Target (issue: crawl near plain Scrapy): newsarchive at least 0.85x plain Scrapy's pages/s.
 ``--variant NAME=VALUE`` (repeatable) adds a third crawler taking its turn in each round:
 newsarchive with those settings (``-s``), to weigh one component's cost in the same run
-(``--variant NEWSARCHIVE_PARSE_AHEAD=False``).
+(``--variant NEWSARCHIVE_WARC_WRITER_PROCESS=False``).
 ``--profile`` runs one more newsarchive crawl under cProfile and prints its top functions.
 """
 

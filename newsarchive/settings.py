@@ -46,16 +46,12 @@ DOWNLOAD_HANDLERS = {
     "https": "newsarchive.warc.handler.WireRecordingDownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
-    # HTML pages parsed in a worker thread (lxml parses without the GIL): the reactor
-    # thread goes on with other pages meanwhile. Lowest: it sees what the spider gets.
-    "newsarchive.extraction.parse_ahead.ParseAheadMiddleware": 10,
     # article redirects to other hosts fail visibly (an errback), not silently
     "newsarchive.job.redirects.OffsiteRedirectMiddleware": 55,
     # pages whose declared charset is wrong or missing are decoded as what they are
     "newsarchive.extraction.charset.CharsetRepairMiddleware": 580,
     "newsarchive.warc.capture.WarcCaptureMiddleware": 950,
 }
-NEWSARCHIVE_PARSE_AHEAD = True
 NEWSARCHIVE_WARC_ENABLED = True
 NEWSARCHIVE_WARC_DIR = "archive"
 NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
