@@ -24,15 +24,17 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from newsarchive.archive_tools.progress import Progress
 from newsarchive.replay.index_lookup import request_key
 from newsarchive.warc import fast_reader
-from newsarchive.warc.fast_reader import Unusual, fast_records
+from newsarchive.warc import parallel_scan
+from newsarchive.warc.fast_reader import Unusual, _members, _record, fast_records
+from newsarchive.warc.parallel_scan import SPLIT_AT, Chunk, Linked
 from newsarchive.warc.reader import (
     ARCHIVE_SUFFIXES,
     ArchiveFiles,
@@ -122,36 +124,63 @@ def verify(
     *,
     items: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
+    split_at: int = SPLIT_AT,
 ) -> VerifyReport:
-    """Verify every record of every archive in ``paths``, then the items' ``warc`` pointers."""
+    """Verify every record of every archive in ``paths``, then the items' ``warc`` pointers.
+
+    ``jobs`` processes read the files, big ones split from ``split_at`` bytes
+    (:mod:`newsarchive.warc.parallel_scan`): the same report."""
     paths = list(paths)
     report = VerifyReport()
     sources = list(archive_sources(paths))
+    scanned = _scanned(sources, jobs, split_at)
     for directory in directories_without_archives(paths, SUFFIXES) if sources else ():
         # (with nothing at all to verify, that is what the report says: status 3)
         report.problems.append(Damage(str(directory), 0, "no WARC/ARC files in this directory",
                                       kind="no-archives"))
-    for number, source in enumerate(sources, 1):
-        name = str(source)
-        if not isinstance(source, ZipMember) and not source.exists():
-            report.problems.append(Damage(name, 0, "no such file", kind="missing"))
-            continue
-        report.files += 1
-        if name.endswith(OPEN_SUFFIX):
-            report.problems.append(
-                Damage(name, 0, "unfinished file: its writer did not close it (crawl killed?); "
-                       "the next crawl into this directory finishes it", kind="unfinished")
-            )
-        label = f"[{number}/{len(sources)}] {name}"
-        _verify_file(source, report, lambda n, label=label: progress and progress(f"{label}: {n} records"))
+    try:
+        for number, source in enumerate(sources, 1):
+            outcome = next(scanned)
+            name = str(source)
+            if not isinstance(source, ZipMember) and not source.exists():
+                report.problems.append(Damage(name, 0, "no such file", kind="missing"))
+                continue
+            report.files += 1
+            if name.endswith(OPEN_SUFFIX):
+                report.problems.append(
+                    Damage(name, 0, "unfinished file: its writer did not close it (crawl killed?); "
+                           "the next crawl into this directory finishes it", kind="unfinished")
+                )
+            label = f"[{number}/{len(sources)}] {name}"
+            _verify_file(source, report, lambda n, label=label: progress and progress(f"{label}: {n} records"),
+                         outcome)
+    finally:
+        scanned.close()  # (its processes stopped)
     if items is not None:
         _verify_items(Path(items), paths, report, progress)
     return report
 
 
-def _verify_file(source: Path | ZipMember, report: VerifyReport, tick: Callable[[int], Any]) -> None:
-    if fast_reader.enabled():
-        found = _verify_fast(source, tick)
+def _scanned(sources: list[Path | ZipMember], jobs: int,
+             split_at: int) -> Generator[Linked | Unusual | None, None, None]:
+    """What the fast path found in each source, read in ``jobs`` processes (None: the
+    source is to be read here, as with one process)."""
+    if jobs <= 1 or not fast_reader.enabled():
+        yield from (None for _ in sources)
+        return
+    # (sources that are missing are not read: verify says so instead)
+    paths = [source if isinstance(source, Path) and source.exists() else None for source in sources]
+    yield from parallel_scan.Scan(paths, _verify_chunk, [str(source) for source in sources], jobs,
+                                  split_at=split_at, parse_http=False)
+
+
+def _verify_file(source: Path | ZipMember, report: VerifyReport, tick: Callable[[int], Any],
+                 scanned: Linked | Unusual | None = None) -> None:
+    if isinstance(scanned, Unusual):  # the fast path would stop there, as it did in a worker
+        fast_reader.STATS.fell_back(source, scanned)
+    elif fast_reader.enabled():
+        found = _verify_fast(source, tick) if scanned is None else _joined(str(source), scanned, tick)
         if found is not None:
             found.add_to(report)
             report.fast_files += 1
@@ -217,6 +246,51 @@ def _verify_fast(source: Path | ZipMember, tick: Callable[[int], Any]) -> _FileC
     except Exception as exc:  # noqa: BLE001 - whatever it is, the careful reader says it right
         fast_reader.STATS.fell_back(source, Unusual(0, f"{type(exc).__name__}: {exc}"))
         return None
+    tick(found.records)
+    links.close()
+    return found
+
+
+@dataclass
+class _VerifyChunk(Chunk):
+    found: _FileCounts = field(default_factory=_FileCounts)
+    warcinfos: set[str] = field(default_factory=set)
+    infos: dict[str, int] = field(default_factory=dict)
+
+
+def _verify_chunk(path: str, start: int, stop: int | None, name: str) -> _VerifyChunk:
+    """:func:`_verify_fast` over one chunk of a file (a :data:`~newsarchive.warc.parallel_scan.ChunkFn`);
+    the warcinfo links are checked once the chunks are joined."""
+    chunk = _VerifyChunk(start, start, 0)
+    links = _Links(name, chunk.found.problems)
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        for begin, end, data in _members(fh, start, stop):
+            record = _record(data, begin, end, False)
+            chunk.records += 1
+            _check_fast_record(record, chunk.found)
+            links.add(record, begin)
+            chunk.end = end
+    chunk.found.records = chunk.records
+    chunk.found.bytes = chunk.end
+    chunk.warcinfos, chunk.infos = links.warcinfos, links.infos
+    return chunk
+
+
+def _joined(name: str, linked: Linked, tick: Callable[[int], Any]) -> _FileCounts:
+    """The counts of a file read in chunks, as :func:`_verify_fast` gives them."""
+    found = _FileCounts()
+    links = _Links(name, found.problems)
+    for chunk, _drop in linked:  # (no verify chunk reads past its bound: none is dropped)
+        part = cast(_VerifyChunk, chunk).found
+        found.records += part.records
+        found.block_digests += part.block_digests
+        found.payload_digests += part.payload_digests
+        found.unchecked_digests += part.unchecked_digests
+        found.bytes = part.bytes
+        links.warcinfos |= cast(_VerifyChunk, chunk).warcinfos
+        for info, offset in cast(_VerifyChunk, chunk).infos.items():
+            links.infos.setdefault(info, offset)
     tick(found.records)
     links.close()
     return found

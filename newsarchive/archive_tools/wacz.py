@@ -3,7 +3,8 @@
 Streamed: WARCs are copied into the ZIP (stored, not deflated, so replay tools can seek
 into them) in blocks while their SHA-256 is computed, and the index is sorted with
 cdxj-indexer's spilling sorter (:mod:`newsarchive.warc.cdxj`), so memory does not grow
-with the archive.
+with the archive. With ``jobs`` above 1 the WARCs are indexed in that many processes
+(:class:`~newsarchive.warc.index.FileLines`), the others starting while this one copies.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,7 +27,8 @@ from newsarchive import __version__
 from newsarchive.archive_tools.progress import Progress, counted
 from newsarchive.archive_tools.wacz_signing import EllipticCurvePrivateKey, signed_data
 from newsarchive.warc.cdxj import CompressedWriter, SortingWriter
-from newsarchive.warc.index import cdxj_lines
+from newsarchive.warc.index import FileLines
+from newsarchive.warc.parallel_scan import SPLIT_AT
 from newsarchive.warc.reader import Damage, DamageHandler, NoArchives, iter_archive_paths
 
 WACZ_VERSION = "1.1.1"
@@ -56,6 +58,8 @@ def write_wacz(
     signing_key: EllipticCurvePrivateKey | None = None,
     on_damage: DamageHandler | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
+    split_at: int = SPLIT_AT,
 ) -> WaczResult:
     """Write ``output`` (a .wacz) from WARC files/directories and optional items JSON Lines.
 
@@ -65,7 +69,8 @@ def write_wacz(
     ``datapackage.json`` (``mainPageURL``: the page a viewer opens first). ``progress`` is
     told what is being done. With ``signing_key`` (a P-384 key,
     :func:`~newsarchive.archive_tools.wacz_signing.load_signing_key`) the package is signed:
-    ``datapackage-digest.json`` gets an anonymous ``signedData``.
+    ``datapackage-digest.json`` gets an anonymous ``signedData``. ``jobs`` processes index
+    the WARCs, big ones split from ``split_at`` bytes: the same package.
     """
     output = Path(output)
     result = WaczResult(path=output)
@@ -82,15 +87,21 @@ def write_wacz(
     tmp = output.with_name(output.name + ".tmp")
     resources: list[dict[str, Any]] = []
     try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf, \
+                FileLines([(path, member) for member, path in warcs], on_damage=damaged, jobs=jobs,
+                          split_at=split_at) as per_file:
+            # With more than one process, the others index the WARCs while this one copies
+            # them (and keeps them supplied with chunks to read between blocks)
+            per_file.start()
             for member, path in warcs:
                 if progress is not None:
                     progress(f"copying WARC {result.warcs + 1} of {len(warcs)}: {member}")
-                resources.append(_copy_file(zf, path, f"archive/{member}"))
+                resources.append(_copy_file(zf, path, f"archive/{member}", between_blocks=per_file.start))
                 result.warcs += 1
             with tempfile.TemporaryDirectory() as scratch:
                 html = Path(scratch) / "html-pages.jsonl"
-                result.index_lines = _write_index(zf, warcs, Path(scratch), resources, damaged, html, progress)
+                result.index_lines = _write_index(zf, warcs, per_file, Path(scratch), resources, damaged, html,
+                                                  progress)
                 pages = _pages_from_items(Path(items), text=text) if items else _read_jsonl(html)
                 result.pages = _write_pages(zf, pages, Path(scratch), resources)
             package = _datapackage(resources, title, description, main_url)
@@ -135,7 +146,8 @@ def _zinfo(name: str, mtime: float | None = None, compress: bool = False) -> zip
     return info
 
 
-def _copy_file(zf: zipfile.ZipFile, path: Path, name: str, compress: bool = False) -> dict[str, Any]:
+def _copy_file(zf: zipfile.ZipFile, path: Path, name: str, compress: bool = False,
+               between_blocks: Callable[[], None] | None = None) -> dict[str, Any]:
     hasher = hashlib.sha256()
     size = 0
     info = _zinfo(name, path.stat().st_mtime, compress)
@@ -144,6 +156,8 @@ def _copy_file(zf: zipfile.ZipFile, path: Path, name: str, compress: bool = Fals
             hasher.update(block)
             size += len(block)
             dst.write(block)
+            if between_blocks is not None:
+                between_blocks()
     return _resource(name, hasher.hexdigest(), size)
 
 
@@ -157,11 +171,12 @@ def _resource(path: str, sha256: str, size: int) -> dict[str, Any]:
     return {"name": name, "path": path, "hash": f"sha256:{sha256}", "bytes": size}
 
 
-def _write_index(zf: zipfile.ZipFile, warcs: list[tuple[str, Path]], scratch: Path,
+def _write_index(zf: zipfile.ZipFile, warcs: list[tuple[str, Path]], per_file: FileLines, scratch: Path,
                  resources: list[dict[str, Any]], on_damage: DamageHandler, html_pages: Path,
                  progress: Progress | None = None) -> int:
     """indexes/index.cdx.gz (gzip blocks of sorted CDXJ) + indexes/index.idx, as py-wacz
-    writes them; archived HTML pages are noted in ``html_pages`` on the way."""
+    writes them, from the lines of ``per_file`` (one lines iterator per WARC); archived
+    HTML pages are noted in ``html_pages`` on the way."""
     cdx_path, idx_path = scratch / "index.cdx.gz", scratch / "index.idx"
     counter = _Counter()
     with open(cdx_path, "wb") as cdx, open(idx_path, "w", encoding="utf-8") as idx, \
@@ -169,8 +184,7 @@ def _write_index(zf: zipfile.ZipFile, warcs: list[tuple[str, Path]], scratch: Pa
         compressed = CompressedWriter(idx, data_out=cdx, data_out_name="index.cdx.gz")
         counter.out = compressed
         sorter = SortingWriter(counter)
-        for number, (member, path) in enumerate(warcs, 1):
-            lines = cdxj_lines(path, filename=member, on_damage=on_damage)
+        for number, ((member, _path), lines) in enumerate(zip(warcs, per_file), 1):
             for line in counted(lines, progress, f"indexing WARC {number} of {len(warcs)}, {member}"):
                 sorter.write(line)
                 _maybe_page(line, pages)

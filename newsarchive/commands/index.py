@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from newsarchive.archive_tools.progress import ProblemPrinter, progress_line
+from newsarchive.cores import default_jobs, parse_jobs
 from newsarchive.warc.index import INDEX_NAME, index_archives, write_index
 from newsarchive.warc.reader import directories_without_archives, iter_archive_paths, unfinished_files
 from newsarchive.warc.recovery import finish_unfinished
@@ -35,9 +36,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-o", "--output", metavar="INDEX",
         help="write one index covering all ARCHIVEs to this file instead",
     )
+    parser.add_argument(
+        "-j", "--jobs", metavar="N", default=None,
+        help="processes to read with (default: one per core); a big gzip WARC is split among them, "
+             "with the same result as --jobs 1",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        jobs = parse_jobs(args.jobs) or default_jobs()
+    except ValueError as exc:
+        print(f"newsarchive index: {exc}", file=sys.stderr)
+        return 2
     missing = [a for a in args.archives if not Path(a).exists()]
     if missing:
         print(f"newsarchive index: no such file or directory: {', '.join(missing)}", file=sys.stderr)
@@ -64,9 +75,9 @@ def run(args: argparse.Namespace) -> int:
         with progress_line(sys.stderr) as progress:
             if args.output:
                 written = [(Path(args.output), write_index(args.archives, args.output, on_damage=damage,
-                                                           progress=progress))]
+                                                           progress=progress, jobs=jobs))]
             else:
-                written = index_archives(args.archives, on_damage=damage, progress=progress)
+                written = index_archives(args.archives, on_damage=damage, progress=progress, jobs=jobs)
     except OSError as exc:  # the index cannot be written: a full disk, a read-only directory
         damage.close()
         print(f"newsarchive index: cannot write the index: {exc}", file=sys.stderr)

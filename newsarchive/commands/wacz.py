@@ -16,6 +16,7 @@ from pathlib import Path
 from newsarchive.archive_tools.progress import ProblemPrinter, progress_line
 from newsarchive.archive_tools.wacz import write_wacz
 from newsarchive.archive_tools.wacz_signing import SigningKeyError, load_signing_key
+from newsarchive.cores import default_jobs, parse_jobs
 from newsarchive.warc.reader import NoArchives, directories_without_archives, unfinished_files
 
 HELP = "package WARC files as one WACZ 1.1.1 file (index, page list and datapackage included)"
@@ -40,9 +41,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "checked by `newsarchive verify` and ReplayWeb.page; make one with `openssl ecparam "
                              "-name secp384r1 -genkey -noout -out key.pem`; an encrypted key reads its password "
                              "from NEWSARCHIVE_WACZ_KEY_PASSWORD)")
+    parser.add_argument(
+        "-j", "--jobs", metavar="N", default=None,
+        help="processes to read with (default: one per core); a big gzip WARC is split among them, "
+             "with the same result as --jobs 1",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        jobs = parse_jobs(args.jobs) or default_jobs()
+    except ValueError as exc:
+        print(f"newsarchive wacz: {exc}", file=sys.stderr)
+        return 2
     missing = [p for p in [*args.paths, *([args.items] if args.items else [])] if not Path(p).exists()]
     if missing:
         print(f"newsarchive wacz: no such file or directory: {', '.join(missing)}", file=sys.stderr)
@@ -60,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         with progress_line(sys.stderr) as progress:
             result = write_wacz(args.paths, args.output, items=args.items, title=args.title,
                                 description=args.desc, main_url=args.main_url, text=not args.no_text,
-                                signing_key=key, on_damage=damage, progress=progress)
+                                signing_key=key, on_damage=damage, progress=progress, jobs=jobs)
     except NoArchives as exc:
         print(f"newsarchive wacz: nothing to package: {exc}{_only_unfinished(args.paths)}", file=sys.stderr)
         return 3

@@ -35,6 +35,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from newsarchive.cores import default_jobs, parse_jobs
 from newsarchive.job.outcome import EXIT_FAILED
 from newsarchive.replay.job import ReplayOutcome, RunReplay, _count_lines, merge_feeds
 from newsarchive.replay.runs import ReplayArchive
@@ -50,32 +51,10 @@ PROGRESS_INTERVAL = 0.5
 _CLEAR = "\r\033[K"
 
 
-def default_jobs() -> int:
-    """The cores this process may run on (``--jobs`` default)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
 def auto_jobs(captures: int) -> int:
     """``--jobs`` left out: the cores, but one process per :data:`AUTO_CAPTURES_PER_JOB`
     captures at most (a worker's start-up, about a second, must pay for itself)."""
     return max(1, min(default_jobs(), captures // AUTO_CAPTURES_PER_JOB))
-
-
-def parse_jobs(value: str | int | None) -> int | None:
-    """``--jobs`` as a number of processes (``None``: not given, see :func:`auto_jobs`);
-    ``ValueError`` (one line) for anything else."""
-    if value is None:
-        return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ValueError(f"--jobs takes a number of processes (1 or more), got {value!r}") from None
-    if number < 1:
-        raise ValueError(f"--jobs takes a number of processes (1 or more), got {value!r}")
-    return number
 
 
 def balance(sizes: Sequence[int], jobs: int) -> list[tuple[int, ...]]:

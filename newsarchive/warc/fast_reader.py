@@ -172,13 +172,15 @@ class FastRecord(ArcWarcRecord):
         self._raw = value
 
 
-def _members(fh: IO[bytes]) -> Iterator[tuple[int, int, bytes]]:
-    """(offset, end offset, decompressed data) of each gzip member, in file order."""
+def _members(fh: IO[bytes], origin: int = 0, stop: int | None = None) -> Iterator[tuple[int, int, bytes]]:
+    """(offset, end offset, decompressed data) of each gzip member, in file order: from
+    ``fh``'s position, which is file offset ``origin``, to the file's end or to the first
+    member that starts at ``stop`` or after (:mod:`newsarchive.warc.parallel_scan`)."""
     buf = fh.read(_READ)
     if not buf:
-        raise Unusual(0, "empty file")
+        raise Unusual(origin, "empty file")
     view = memoryview(buf)
-    base = 0  # file offset of buf[0]
+    base = origin  # file offset of buf[0]
     pos = 0
     isal = _isal_zlib
     while True:
@@ -191,6 +193,8 @@ def _members(fh: IO[bytes]) -> Iterator[tuple[int, int, bytes]]:
             pos = 0
             view = memoryview(buf)
         start = base + pos
+        if stop is not None and start >= stop:
+            return
         if not buf.startswith(GZIP_MAGIC, pos):
             raise Unusual(start, "not a gzip member")
         # ISA-L for a plain 10-byte member header: it rejects what zlib rejects but for

@@ -29,8 +29,9 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from warcio.timeutils import iso_date_to_timestamp
 
@@ -55,7 +56,9 @@ from newsarchive.warc.coverage import (
     start_coverage,
 )
 from newsarchive.warc import fast_reader
-from newsarchive.warc.fast_reader import FastRecord, Unusual, fast_records
+from newsarchive.warc import parallel_scan
+from newsarchive.warc.fast_reader import FastRecord, Unusual, _members, _record, fast_records
+from newsarchive.warc.parallel_scan import SPLIT_AT, Chunk, Linked
 from newsarchive.warc.line_spool import LineBuffer
 from newsarchive.warc.locks import directory_lock
 from newsarchive.warc.reader import (
@@ -98,6 +101,133 @@ def cdxj_lines(
         if fast is not None:
             yield from fast
             return
+    yield from _careful_lines(source, name, on_damage)
+
+
+class FileLines:
+    """For each ``(path, filename)`` of ``files`` in order, its lines as :func:`cdxj_lines`
+    gives them (each to be read before the next is asked for), read ahead in ``jobs``
+    processes, a big file split among them (:mod:`newsarchive.warc.parallel_scan`): the
+    same lines in the same order, and the same damage reported, as with ``jobs=1``.
+    :meth:`start` sets the other processes to work early; :meth:`close` ends them."""
+
+    def __init__(self, files: Sequence[tuple[Path | ZipMember, str]], *, on_damage: DamageHandler | None = None,
+                 jobs: int = 1, split_at: int = SPLIT_AT) -> None:
+        self.files, self.on_damage = list(files), on_damage
+        self._scan: parallel_scan.Scan | None = None
+        self._scratch: str | None = None
+        if jobs > 1 and fast_reader.enabled() and self.files:
+            self._scratch = tempfile.mkdtemp(prefix="newsarchive-index-")
+            paths = [path if isinstance(path, Path) else None for path, _ in self.files]
+            self._scan = parallel_scan.Scan(paths, _index_chunk, [(name, self._scratch) for _, name in self.files],
+                                            jobs, split_at=split_at)
+
+    def start(self) -> None:
+        if self._scan is not None:
+            self._scan.start()
+
+    def __iter__(self) -> Iterator[Iterator[str]]:
+        if self._scan is None:
+            for path, name in self.files:
+                yield cdxj_lines(path, filename=name, on_damage=self.on_damage)
+            return
+        try:
+            for (path, name), outcome in zip(self.files, self._scan):
+                yield _scanned_lines(path, name, outcome, self.on_damage)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._scan is not None:
+            self._scan.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def __enter__(self) -> FileLines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _scanned_lines(source: Path | ZipMember, name: str, outcome: Linked | Unusual | None,
+                   on_damage: DamageHandler | None) -> Iterator[str]:
+    """:func:`cdxj_lines` for a file that :class:`~newsarchive.warc.parallel_scan.Scan` read."""
+    if outcome is None:
+        yield from cdxj_lines(source, filename=name, on_damage=on_damage)
+        return
+    if isinstance(outcome, Unusual):
+        fast_reader.STATS.fell_back(source, outcome)
+        yield from _careful_lines(source, name, on_damage)
+        return
+    chunks = [(cast(_IndexChunk, chunk), drop) for chunk, drop in outcome]
+    fast_reader.STATS.fast_files += 1
+    fast_reader.STATS.fast_records += sum(chunk.lines - (chunk.first_lines if drop else 0) for chunk, drop in chunks)
+    try:
+        for chunk, drop in chunks:
+            skip = chunk.first_lines if drop else 0
+            with open(chunk.spool, encoding="utf-8", errors="surrogatepass", newline="\n") as fh:
+                for line in fh:
+                    if skip:
+                        skip -= 1
+                        continue
+                    yield line
+    finally:
+        for chunk, _drop in chunks:
+            with contextlib.suppress(OSError):
+                os.unlink(chunk.spool)
+
+
+@dataclass
+class _IndexChunk(Chunk):
+    spool: str = ""  # the chunk's lines, in order
+    lines: int = 0
+    first_lines: int = 0  # how many of them its first record gave, when read on its own
+
+
+def _index_chunk(path: str, start: int, stop: int | None, arg: tuple[str, str]) -> _IndexChunk:
+    """The lines of the records of one chunk of a file (a :data:`~newsarchive.warc.parallel_scan.ChunkFn`):
+    :func:`_fast_paired` from ``start``; a record left waiting at the bound is paired with
+    the record after the bound when they are one exchange (``consumed``)."""
+    name, directory = arg
+    pairer = _FastPairer(LineMaker(name))
+    fd, spool = tempfile.mkstemp(dir=directory, suffix=".cdxj")
+    chunk = _IndexChunk(start, start, 0, spool=spool)
+
+    def add(record: FastRecord, out: Any) -> None:
+        lines = pairer.feed(record)
+        chunk.records += 1
+        if chunk.records == 2:  # the first record was read alone, or paired with this one
+            chunk.first_alone = pairer.prev is record
+            chunk.first_lines = len(lines)
+        out.writelines(lines)
+        chunk.lines += len(lines)
+        chunk.end = record.file_offset + record.file_length
+
+    with open(fd, "w", encoding="utf-8", errors="surrogatepass", newline="\n") as out, open(path, "rb") as fh:
+        fh.seek(start)
+        for begin, end, data in _members(fh, start, stop):
+            add(_record(data, begin, end, True), out)
+        if stop is not None and pairer.prev is not None and chunk.end < os.fstat(fh.fileno()).st_size:
+            fh.seek(chunk.end)
+            for begin, end, data in _members(fh, chunk.end):
+                record = _record(data, begin, end, True)
+                if request_response(pairer.prev, record)[0] is not None:
+                    add(record, out)
+                    chunk.consumed = (begin, end)
+                break
+        lines = pairer.finish()
+        if chunk.records == 1:
+            chunk.first_alone = True
+            chunk.first_lines = len(lines)
+        out.writelines(lines)
+        chunk.lines += len(lines)
+    return chunk
+
+
+def _careful_lines(source: Path | ZipMember, name: str, on_damage: DamageHandler | None) -> Iterator[str]:
+    """:func:`cdxj_lines` by the careful reader."""
     maker = LineMaker(name)
     reader = RecordReader(source, on_damage=on_damage)
     records = _paired_records(reader, maker)
@@ -149,8 +279,22 @@ def _fast_lines(source: Path | ZipMember, name: str) -> LineBuffer | None:
 def _fast_paired(records: Iterator[FastRecord], maker: LineMaker) -> Iterator[str]:
     """:func:`_paired_records` and the line loop of :func:`cdxj_lines` over fast records:
     the same lines, or :class:`Unusual` where the careful path would report damage."""
-    prev: Any = None
+    pairer = _FastPairer(maker)
     for record in records:
+        yield from pairer.feed(record)
+    yield from pairer.finish()
+
+
+class _FastPairer:
+    """The state of :func:`_fast_paired`: the record that may yet pair with the next."""
+
+    def __init__(self, maker: LineMaker) -> None:
+        self.maker = maker
+        self.prev: Any = None
+
+    def feed(self, record: FastRecord) -> list[str]:
+        """The lines that ``record`` completes (none, its predecessor's, or both of a pair)."""
+        maker = self.maker
         record.buffered_stream = None
         if record.rec_type == "request":
             http = record.http_headers  # only a POST/PUT body is ever read for its key
@@ -161,27 +305,34 @@ def _fast_paired(records: Iterator[FastRecord], maker: LineMaker) -> Iterator[st
                 maker.payload_digest(record)
             except Exception as exc:
                 logger.debug("no payload digest for record at %s: %s", record.file_offset, exc)
+        prev = self.prev
         req, resp = request_response(prev, record)
+        lines: list[str] = []
         if not req or not resp:
+            self.prev = record
             if prev is not None:
                 line = _fast_line(prev, maker)
                 if line is not None:
-                    yield line
+                    lines.append(line)
                 _close(prev)
-            prev = record
-            continue
+            return lines
         join_request_response(req, resp)
+        self.prev = None
         for done in (prev, record):
             line = _fast_line(done, maker)
             if line is not None:
-                yield line
+                lines.append(line)
             _close(done)
-        prev = None
-    if prev is not None:
-        line = _fast_line(prev, maker)
-        if line is not None:
-            yield line
+        return lines
+
+    def finish(self) -> list[str]:
+        """The line of the record left waiting, if any."""
+        prev, self.prev = self.prev, None
+        if prev is None:
+            return []
+        line = _fast_line(prev, self.maker)
         _close(prev)
+        return [] if line is None else [line]
 
 
 def _fast_line(record: FastRecord, maker: LineMaker) -> str | None:
@@ -274,16 +425,19 @@ def write_index(
     *,
     on_damage: DamageHandler | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
+    split_at: int = SPLIT_AT,
 ) -> int:
     """Write the sorted CDXJ index of ``warc_paths`` (files or directories) to ``index_path``.
 
     Sorting spills to temporary files past 32 MB, so memory stays flat; the index and
     its manifest are written beside and renamed into place, so readers never see half
     an index. Returns the number of lines written. ``progress`` is told each file and
-    line as it goes.
+    line as it goes. ``jobs`` processes read the files, big ones split from ``split_at``
+    bytes (:class:`FileLines`): the same index.
     """
     index_path = Path(index_path)
-    with _build_index(warc_paths, index_path, on_damage, progress) as (out, coverage, lines):
+    with _build_index(warc_paths, index_path, on_damage, progress, jobs, split_at) as (out, coverage, lines):
         with directory_lock(index_path.parent):  # only for the renames: a rebuild takes long
             _commit(out, coverage, index_path)
     return lines
@@ -295,23 +449,25 @@ def _build_index(
     index_path: Path,
     on_damage: DamageHandler | None,
     progress: Progress | None,
+    jobs: int = 1,
+    split_at: int = SPLIT_AT,
 ) -> Iterator[tuple[AtomicFile, Coverage, int]]:
     """The sorted index of ``warc_paths``, written and fsynced beside ``index_path`` but
     not yet in place, with its manifest and line count. Discarded unless committed."""
     index_dir = index_path.parent
-    with AtomicFile(index_path) as out:
+    with AtomicFile(index_path) as out, contextlib.ExitStack() as stack:
         counter = _CountingWriter(out.file)
         sorter = SortingWriter(counter)
         files: dict[str, Covered] = {}
-        for number, warc in enumerate(iter_archive_paths(warc_paths), 1):
-            name = index_filename(warc, index_dir)
+        warcs = [(warc, index_filename(warc, index_dir)) for warc in iter_archive_paths(warc_paths)]
+        per_file = stack.enter_context(FileLines(warcs, on_damage=on_damage, jobs=jobs, split_at=split_at))
+        for number, ((warc, name), lines) in enumerate(zip(warcs, per_file), 1):
             try:
                 size = warc.stat().st_size  # before reading: what the lines describe
             except OSError as exc:  # gone, or not readable: not covered, and said so
                 _report(on_damage, Damage(str(warc), 0, f"cannot read the file: {exc}", kind="unreadable-file"))
                 continue
             written = files[name].lines if name in files else 0  # (a file given twice)
-            lines = cdxj_lines(warc, filename=name, on_damage=on_damage)
             for line in counted(lines, progress, f"indexing file {number}, {name}"):
                 sorter.write(line)
                 written += 1
@@ -473,6 +629,7 @@ def index_archives(
     *,
     on_damage: DamageHandler | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> list[tuple[Path, int]]:
     """Rebuild indexes beside the archives: ``DIR/index.cdxj`` per directory, ``FILE.cdxj``
     per WARC file given directly, each with its manifest. Returns (index path, lines)
@@ -485,7 +642,7 @@ def index_archives(
         if path in empty:
             continue
         target = path / INDEX_NAME if path.is_dir() else path.with_name(path.name + ".cdxj")
-        written.append((target, write_index([path], target, on_damage=on_damage, progress=progress)))
+        written.append((target, write_index([path], target, on_damage=on_damage, progress=progress, jobs=jobs)))
     return written
 
 
@@ -496,6 +653,7 @@ __all__ = [
     "merge_into_index",
     "Damage",
     "cdxj_lines",
+    "FileLines",
     "index_archives",
     "index_filename",
     "write_index",
