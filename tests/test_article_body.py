@@ -117,6 +117,8 @@ def test_main_script_counts_every_letter():
     assert main_script("ªº µ abcd") == "LATIN"  # not LATIN letters by name, but too few to matter
     assert main_script("南海トラフ、一時調査") == "CJK"
     assert main_script("12 345 !") is None
+    assert main_script("Plain ASCII 42") == "LATIN"  # the ASCII shortcut
+    assert main_script("") is None
 
 
 def test_the_node_count_decides_truncation_as_the_walk_does():
@@ -187,3 +189,20 @@ def test_subheadings_in_blocks_of_their_own_between_the_story_blocks_are_kept():
     body = "".join([block(f"<p>{P1}</p><p>{P2}</p>"), block("<h3>What the council said</h3>"),
                     block(f"<p>{P3}</p><p>{P4}</p>"), block("<h3>Related</h3>")])
     assert body_of(f"<article>{body}</article>") == [P1, P2, "What the council said", P3, P4]
+
+
+def test_declared_language_is_the_html_elements_lang():
+    import parsel
+
+    from newsarchive.extraction.article_fields import page_language
+
+    cases = {
+        '<html lang="en-GB"><body><p>x</p></body></html>': "en",
+        '<html lang=" DE_at "><p>x</p></html>': "de",
+        '<html><body lang="fr"><p>x</p></body></html>': None,  # only <html lang> declares
+        '<!DOCTYPE html><html lang=""><p>x</p></html>': None,
+        "<p>no html element written</p>": None,
+    }
+    for markup, expected in cases.items():
+        page = parsel.Selector(text=markup)
+        assert page_language(page) == expected, markup

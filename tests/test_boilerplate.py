@@ -113,6 +113,9 @@ def test_builtin_labels_only_as_whole_lines() -> None:
     # The counter is removed even inside a line; without built-ins nothing happens.
     assert strip_boilerplate("Viewing results 1 - 6 of 6 Kazakhstan Proposes") == "Kazakhstan Proposes"
     assert strip_boilerplate(text, builtin=False) == text
+    # every dash and spacing the counter allows (a cheaper scan decides whether to look)
+    for counter in ("Showing 1–20 of 60", "showing results 1 \u2014 20 of 60", "Показано 1\u00a0- 20 из 60"):
+        assert strip_boilerplate(f"{counter}\nStory") == "Story", counter
 
 
 def test_text_without_boilerplate_is_returned_unchanged() -> None:

@@ -24,6 +24,12 @@ from newsarchive.extraction.cleaning import clean_text, split_truncation, unique
         ("Президент\u00a0Казахстана  подписал\r\nзакон", "Президент Казахстана подписал закон"),
         ("Cafe\u0301 composed", "Café composed"),
         ("control\x07char\x00s", "controlchars"),
+        # ASCII text takes a shorter path: every control character still goes, tabs and
+        # the line breaks \v and \f still separate words
+        ("a\x01b\x08c\x0ed\x1fe\x7ff", "abcdef"),
+        ("tab\tvt\x0bff\x0cend", "tab vt ff end"),
+        ("cut &#7;here", "cut here"),
+        ("decoded &eacute;\u00ad&#x200b;once", "decoded éonce"),
     ],
 )
 def test_clean_text_single_line(raw: str, expected: str) -> None:

@@ -1437,7 +1437,13 @@ def _first_nodes_of(page: Any) -> tuple[Any, bool]:
 
 def page_language(page: Any) -> str | None:
     """Primary subtag of ``<html lang>``, lower-cased (``"en-GB"`` -> ``"en"``), or ``None``."""
-    lang = page.xpath("/html/@lang").get()
+    sel = getattr(page, "selector", page)
+    root = getattr(sel, "root", None)
+    if getattr(sel, "type", None) == "html" and isinstance(root, etree._Element):
+        top = root.getroottree().getroot()  # what "/html/@lang" reads, without a Selector per call
+        lang = top.get("lang") if top.tag == "html" else None
+    else:
+        lang = page.xpath("/html/@lang").get()
     if not lang:
         return None
     return lang.strip().split("-")[0].split("_")[0].lower() or None

@@ -65,15 +65,20 @@ def clean_text(text: str | None, *, paragraphs: bool = False) -> str | None:
         return None
     if not isinstance(text, str):
         raise TypeError(f"clean_text expects str or None, got {type(text).__name__}")
-    text = _LINE_BREAKS.sub("\n", text)
+    # (ASCII text, most of it, skips the scans that cannot find anything in it)
+    if not text.isascii() or "\r" in text or "\x0b" in text or "\x0c" in text:
+        text = _LINE_BREAKS.sub("\n", text)
     if _TAG_HINT.search(text):
         # Tags first, entities second: "&lt;b&gt;" written by the page is text, not a tag.
         text = _BR_TAG.sub("\n", _BLOCK_TAG.sub("\n\n", text))
         text = _TAG.sub("", text)
     if "&" in text:
         text = _ENTITY.sub(_entity, text)
-    text = _INVISIBLE.sub("", unicode_normalize("NFC", text))
-    text = _CONTROL.sub("", text)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", unicode_normalize("NFC", text))
+        text = _CONTROL.sub("", text)
+    elif not text.replace("\n", "").replace("\t", "").isprintable():  # an ASCII control character
+        text = _CONTROL.sub("", text)
     if paragraphs:
         parts = (_collapse_spaces(p) for p in _PARAGRAPH_BREAK.split(text))
         result = "\n\n".join(p for p in parts if p)

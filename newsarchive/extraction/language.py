@@ -106,6 +106,8 @@ _LATIN = frozenset({"LATIN"})
 
 def main_script(text: str) -> str | None:
     """The script most letters of ``text`` are in (``LATIN``, ``CYRILLIC``, ``CJK``...)."""
+    if text.isascii():  # most pages' sample: its letters, if any, are Latin
+        return "LATIN" if text.lower() != text.upper() else None
     counts: dict[str, int] = {}
     for char, count in Counter(text).items():  # each distinct character named once, not each one
         if char.isalpha():
